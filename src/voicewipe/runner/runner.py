@@ -212,8 +212,9 @@ class Runner:
         details.append(f"url: {record.url}")
         if record.screenshot:
             details.append(f"screenshot: {self.folder.path / record.screenshot}")
+        verb = {PersonNeeded: "needs a person", SafetyRefusal: "was refused"}.get(type(error), "failed")
         error.message = redact(
-            f"step {record.number} '{record.label}' ({record.kind}) failed: " + "; ".join(details)
+            f"step {record.number} '{record.label}' ({record.kind}) {verb}: " + "; ".join(details)
         )
         error.location = ctx.step.location
         record.message = redact(error.message)

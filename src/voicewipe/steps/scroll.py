@@ -81,6 +81,7 @@ class Scroll(StepModel):
         items = build_locator(ctx.page, watched, ctx.render_text)
         ctx.record.selector = describe_selector(watched)
         for scrolls in range(args.max + 1):
+            ctx.record.selector = describe_selector(watched)
             if args.until_visible is not None and await items.filter(visible=True).count():
                 ctx.record.details["scrolls"] = scrolls
                 return
