@@ -44,6 +44,10 @@ class VoicewipeError(Exception):
         super().__init__(message)
         self.message = message
         self.location = location
+        # Set once the runner has recorded the failure and put the step, URL and screenshot
+        # into the message, so that the steps enclosing it (when, call, ...) don't do it again.
+        self.reported = False
+        self.step_number: int | None = None
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}" if self.location else self.message
@@ -79,8 +83,7 @@ class StepFailed(VoicewipeError):
     """A step did not do what it should at run time (element missing, expectation unmet).
 
     `kind` lets a retry step choose which failures to retry; `status` is the HTTP status of a
-    failed request. `reported` is set once the runner has recorded the failure and added the
-    step, URL and screenshot to the message, so that enclosing steps don't do it again.
+    failed request.
     """
 
     exit_code = ExitCode.STEP_FAILED
@@ -96,7 +99,6 @@ class StepFailed(VoicewipeError):
         super().__init__(message, location=location)
         self.kind: ErrorKind = kind
         self.status = status
-        self.reported = False
 
 
 class PersonNeeded(VoicewipeError):

@@ -45,7 +45,9 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         from voicewipe.errors import UsageError
 
-        raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
+        command = self.prog.removeprefix("voicewipe").strip()
+        where = f"{command}: " if command else ""
+        raise UsageError(f"{where}{message} (see '{self.prog} --help')")
 
 
 def build_parser() -> argparse.ArgumentParser:

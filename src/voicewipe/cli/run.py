@@ -6,8 +6,13 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from voicewipe.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from voicewipe.flow.model import Flow
+    from voicewipe.secret import Secret
 
 
 def add_browser_arguments(parser: argparse.ArgumentParser) -> None:
@@ -59,6 +64,27 @@ def parse_vars(pairs: list[str]) -> dict[str, str]:
     return values
 
 
+def _secrets(flow: Flow, given: dict[str, object]) -> dict[str, Secret]:
+    """Secret inputs never come from --var (it shows in `ps` and shell history): they come from
+    a VOICEWIPE_SECRET_<NAME> variable, or are asked for without echo at a terminal."""
+    import getpass
+    import os
+
+    from voicewipe.flow.inputs import secret_variable
+    from voicewipe.secret import Secret
+
+    found: dict[str, Secret] = {}
+    for name, spec in flow.inputs.items():
+        if spec.type != "secret" or name in given:
+            continue
+        value = os.environ.get(secret_variable(name))
+        if value is None and sys.stdin.isatty():
+            value = getpass.getpass(f"{spec.description or name}: ")
+        if value:
+            found[name] = Secret(name, value)
+    return found
+
+
 def run(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
@@ -79,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
             if not args.serve.is_dir():
                 raise UsageError(f"--serve: {args.serve} is not a folder")
             given.setdefault("base_url", stack.enter_context(StaticSite(args.serve)).url)
+        given.update(_secrets(flow, given))
         inputs = bind_inputs(flow, given)
         options = RunOptions(
             out_dir=args.out,

@@ -80,10 +80,17 @@ def _allowed_keys(loc: Sequence[str | int]) -> list[str]:
 
 def _walk(doc: YamlDoc, loc: Sequence[str | int]) -> tuple[list[str | int], list[str | int]]:
     """Split loc into the parts found in the data (the display path) and the parts passed over."""
+    from voicewipe.steps import kind_of
+
     found: list[str | int] = []
     skipped: list[str | int] = []
     value = doc.data
-    for part in loc:
+    for index, part in enumerate(loc):
+        if index and isinstance(loc[index - 1], int) and kind_of(value) == part:
+            # The tag pydantic puts after a step's index names its kind, like the step's key
+            # does: `steps[0].timeout` is loc (steps, 0, click, timeout), not under `click`.
+            skipped.append(part)
+            continue
         if (isinstance(value, dict) and part in value) or (
             isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)
         ):
@@ -216,15 +223,27 @@ def _message(error: ErrorDetails, value: Any) -> str:
     return str(error["msg"])
 
 
+def _has_inner_error(loc: list[str | int], details: list[ErrorDetails]) -> bool:
+    return any(
+        len(other["loc"]) > len(loc) and list(other["loc"][: len(loc)]) == loc for other in details
+    )
+
+
 def diagnose(doc: YamlDoc, error: ValidationError) -> FlowError:
     """One FlowError whose message holds every distinct problem, one per line."""
     lines: list[str] = []
     first_location = None
     seen: set[str] = set()
-    for detail in error.errors(include_url=False):
+    details = error.errors(include_url=False)
+    for detail in details:
         loc = list(detail["loc"])
+        if detail["type"] == "too_short" and _has_inner_error(loc, details):
+            continue  # a list whose items failed counts as short: the items' errors say why
         found, skipped = _walk(doc, loc)
         value = _value_at(doc, found)
+        if detail["type"] == "extra_forbidden" and found:
+            # The branch that rejected the key is the map holding it, not the key's value.
+            value = _value_at(doc, found[:-1])
         if _wrong_branch(detail, skipped, value):
             continue
         on_key = False

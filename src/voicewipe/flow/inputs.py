@@ -21,13 +21,18 @@ _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
 
+def secret_variable(name: str) -> str:
+    """The environment variable a secret input may come from, for scripted runs."""
+    return f"VOICEWIPE_SECRET_{name.upper()}"
+
+
 def _convert(name: str, spec: InputSpec, value: Any) -> Any:
     kind = spec.type
     if kind == "secret":
         if not isinstance(value, Secret):
             raise UsageError(
                 f"input '{name}' is a secret and cannot be given as plain text; "
-                "it comes from the keyring or a prompt"
+                f"give it in the variable {secret_variable(name)} or run interactively to be asked"
             )
         return value
     if isinstance(value, Secret):
@@ -87,7 +92,10 @@ def bind_inputs(flow: Flow, given: Mapping[str, Any], *, source: str = "--var") 
             close = difflib.get_close_matches(name, list(flow.inputs), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f" (its inputs: {known})"
             raise UsageError(f"{source}: flow '{flow.name}' has no input '{name}'{hint}")
-        value = _convert(name, spec, value)
+        try:
+            value = _convert(name, spec, value)
+        except UsageError as error:
+            raise UsageError(f"{source}: {error.message}") from None
         if spec.choices is not None and value not in spec.choices:
             allowed = ", ".join(str(c) for c in spec.choices)
             raise UsageError(f"{source}: input '{name}' must be one of {allowed}, not {value!r}")
@@ -98,7 +106,10 @@ def bind_inputs(flow: Flow, given: Mapping[str, Any], *, source: str = "--var") 
         if spec.required:
             how = f"give it with --var {name}=VALUE" if source == "--var" else "pass it in `with`"
             if spec.type == "secret":
-                how = "it is a secret: store it in the keyring or run interactively to be asked"
+                how = (
+                    f"it is a secret: set the variable {secret_variable(name)} "
+                    "or run interactively to be asked"
+                )
             raise UsageError(f"{source}: flow '{flow.name}' needs input '{name}' ({how})")
         values[name] = spec.default
     return values

@@ -60,7 +60,10 @@ def _parse_duration(value: Any) -> Any:
     if isinstance(value, str):
         match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*", value)
         if not match:
-            raise ValueError("a duration is a number of seconds or text like 500ms, 10s, 2m")
+            raise ValueError(
+                "expected a duration: a number of seconds or text like 500ms, 10s, 2m; "
+                f"got text {value!r}"
+            )
         number, unit = float(match[1]), match[2] or "s"
         return number * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[unit]
     return value

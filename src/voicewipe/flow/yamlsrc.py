@@ -7,6 +7,7 @@ tree to give the line and column of the offending value, as in `flows/x.yaml:14:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,24 @@ import yaml
 from voicewipe.errors import FlowError, Location
 
 LocPath = Sequence[str | int]
+
+
+class _FlowLoader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2's booleans: only true and false.
+
+    YAML 1.1 also reads on, off, yes and no as booleans, which would turn retry's `on:` key
+    into True ("Keys should be strings"). Fields that take true/false still accept "yes".
+    """
+
+
+_BOOL = "tag:yaml.org,2002:bool"
+_FlowLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_FlowLoader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 @dataclass(frozen=True)
@@ -108,7 +127,7 @@ def _check_keys(file: str, node: yaml.Node) -> None:
 def parse_yaml(text: str, file: str) -> YamlDoc:
     """Parse one YAML document safely; every YAML error becomes a located FlowError."""
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _FlowLoader(text)
         try:
             root = loader.get_single_node()
             if root is None:

@@ -60,7 +60,8 @@ class StepRecord:
 
     def as_json(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if k not in ("started", "details")}
-        data.update(self.details)
+        # A step's details add to its line; they never replace the fields every line has.
+        data.update((k, v) for k, v in self.details.items() if k not in data)
         return data
 
 

@@ -82,8 +82,8 @@ async def run_flow(flow: Flow, inputs: dict[str, Any], options: RunOptions) -> R
         result.error = error
     finally:
         _write_run_json(folder, flow, options, result, started, time.monotonic() - clock)
+        _say_outcome(result)  # in the run's own log too
         logger.remove(sink)
-    _say_outcome(result)
     return result
 
 

@@ -142,15 +142,10 @@ class Runner:
         except Rehearsal:
             raise
         except StepFailed as error:
-            if step.optional:
-                record.outcome, record.message = "optional-failed", redact(error.message)
-                logger.warning(
-                    f"{indent}{record.number:>3} - {record.label}: {record.message} "
-                    "(optional, going on)"
-                )
-                return
-            await self._fail(ctx, error, indent)
-            raise
+            if not step.optional:
+                await self._fail(ctx, error, indent)
+                raise
+            self._optional_failed(record, error, indent)
         except (PersonNeeded, SafetyRefusal) as error:
             await self._fail(ctx, error, indent)
             raise
@@ -158,20 +153,27 @@ class Runner:
             # Anything Playwright raises that a step did not turn into a StepFailed itself:
             # a closed page, a crashed browser, a navigation that failed.
             failure = StepFailed(error.message.splitlines()[0], kind="page")
-            if step.optional:
-                record.outcome, record.message = "optional-failed", redact(failure.message)
-                return
-            await self._fail(ctx, failure, indent)
-            raise failure from None
+            if not step.optional:
+                await self._fail(ctx, failure, indent)
+                raise failure from None
+            self._optional_failed(record, failure, indent)
         finally:
             record.duration_ms = int((time.monotonic() - record.started) * 1000)
             if record.url is None:
                 record.url = _safe_url(self.page)
             if step.touches_page():
                 self._page_changed = True
+        # A failed optional step leaves its picture too: what the page showed when it failed.
         await self._screenshot(step, record)
-        logger.info(
-            f"{indent}{record.number:>3} ✓ {record.label} ({record.duration_ms / 1000:.1f}s)"
+        if record.outcome == "ok":
+            logger.info(
+                f"{indent}{record.number:>3} ✓ {record.label} ({record.duration_ms / 1000:.1f}s)"
+            )
+
+    def _optional_failed(self, record: StepRecord, error: StepFailed, indent: str) -> None:
+        record.outcome, record.message = "optional-failed", redact(error.message)
+        logger.warning(
+            f"{indent}{record.number:>3} - {record.label}: {record.message} (optional, going on)"
         )
 
     async def _rehearse(self, ctx: StepContext) -> None:
@@ -199,8 +201,8 @@ class Runner:
     async def _fail(self, ctx: StepContext, error: VoicewipeError, indent: str) -> None:
         record = ctx.record
         record.outcome = "failed"
-        if getattr(error, "reported", False):
-            record.message = f"step {getattr(error, 'step_number', '?')} failed"
+        if error.reported:
+            record.message = f"step {error.step_number} failed"
             return
         record.url = _safe_url(self.page)
         record.duration_ms = int((time.monotonic() - record.started) * 1000)
@@ -212,15 +214,15 @@ class Runner:
         details.append(f"url: {record.url}")
         if record.screenshot:
             details.append(f"screenshot: {self.folder.path / record.screenshot}")
-        verb = {PersonNeeded: "needs a person", SafetyRefusal: "was refused"}.get(type(error), "failed")
+        verb = {PersonNeeded: "needs a person", SafetyRefusal: "was refused"}.get(
+            type(error), "failed"
+        )
         error.message = redact(
             f"step {record.number} '{record.label}' ({record.kind}) {verb}: " + "; ".join(details)
         )
         error.location = ctx.step.location
         record.message = redact(error.message)
-        if isinstance(error, StepFailed):
-            error.reported = True
-            error.step_number = record.number  # type: ignore[attr-defined]
+        error.reported, error.step_number = True, record.number
         # The terminal gets the full message once, from the CLI; the log file gets it here.
         logger.error(f"{indent}{record.number:>3} ✗ {record.label}")
         logger.debug(record.message)

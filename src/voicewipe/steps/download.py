@@ -86,6 +86,6 @@ class Download(StepModel):
                 ) from None
         write_atomic(path, data)
         saved_info = {"path": str(path), "size": len(data), "sha256": sha256_bytes(data)}
-        ctx.record.details.update(file=str(path), size=len(data), sha256=saved_info["sha256"])
+        ctx.record.details.update(output=str(path), size=len(data), sha256=saved_info["sha256"])
         if args.into:
             ctx.scope.set(args.into, saved_info)

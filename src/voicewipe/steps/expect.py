@@ -10,7 +10,7 @@ from typing import Literal
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import expect
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from voicewipe.errors import ErrorKind, StepFailed
 from voicewipe.flow.model import Model, Selector, StepModel, describe_selector
@@ -75,13 +75,18 @@ class ExpectArgs(Model):
             raise ValueError("expect needs something to check: target, url, url_matches or title")
         if element_checks and self.target is None:
             raise ValueError(f"{', '.join(element_checks)} needs a target")
-        for pattern in (self.matches, self.url_matches):
-            if pattern is not None and "{{" not in pattern:
-                try:
-                    re.compile(pattern)
-                except re.error as error:
-                    raise ValueError(f"invalid regular expression {pattern!r}: {error}") from None
         return self
+
+    @field_validator("matches", "url_matches")
+    @classmethod
+    def _valid_pattern(cls, pattern: str | None) -> str | None:
+        # Checked field by field, so that the message points at the pattern itself.
+        if pattern is not None and "{{" not in pattern:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"invalid regular expression {pattern!r}: {error}") from None
+        return pattern
 
 
 class Expect(StepModel):
@@ -117,18 +122,27 @@ class Expect(StepModel):
     async def _check(self, ctx: StepContext) -> None:
         args, timeout = self.expect, ms(ctx.timeout)
         page = ctx.page
-        if args.url is not None:
-            await expect(page).to_have_url(
-                re.compile(re.escape(ctx.render_text(args.url))), timeout=timeout
-            )
-        if args.url_matches is not None:
-            await expect(page).to_have_url(
-                re.compile(ctx.render_text(args.url_matches)), timeout=timeout
-            )
-        if args.title is not None:
-            await expect(page).to_have_title(
-                re.compile(re.escape(ctx.render_text(args.title))), timeout=timeout
-            )
+        # Playwright would describe these as the regular expressions we build; say it plainly.
+        page_checks = (
+            (args.url, True, "address", "contain"),
+            (args.url_matches, False, "address", "match"),
+            (args.title, True, "title", "contain"),
+        )
+        for text, literal, what, verb in page_checks:
+            if text is None:
+                continue
+            wanted = ctx.render_text(text)
+            pattern = re.compile(re.escape(wanted) if literal else wanted)
+            try:
+                if what == "address":
+                    await expect(page).to_have_url(pattern, timeout=timeout)
+                else:
+                    await expect(page).to_have_title(pattern, timeout=timeout)
+            except AssertionError:
+                seen = page.url if what == "address" else repr(await page.title())
+                raise AssertionError(
+                    f"the {what} is {seen}, which does not {verb} {wanted!r}"
+                ) from None
         if args.target is None:
             return
         ctx.record.selector = describe_selector(args.target)
@@ -201,6 +215,9 @@ async def _expect_count(loc: object, wanted: int | CountRange, timeout: float, w
 
 def _seen(message: str) -> str:
     """Playwright's assertion text, cut to its useful first lines."""
-    lines = [line.strip() for line in message.splitlines() if line.strip()]
-    keep = [line for line in lines if not line.startswith(("Call log", "-", "waiting for"))]
+    # What follows "Call log:" is Playwright's retry log ("6 × locator resolved to ..."),
+    # whose counts vary from run to run: keep what was expected and what was seen.
+    head = message.split("Call log:", 1)[0]
+    lines = [line.strip() for line in head.splitlines() if line.strip()]
+    keep = [line for line in lines if not line.startswith(("-", "waiting for"))]
     return " ".join(keep[:3]) or "not as expected"

@@ -26,7 +26,7 @@ class Log(StepModel):
 
     async def run(self, ctx: StepContext) -> None:
         message = ctx.render_text(self.log)
-        ctx.record.details["message"] = message
+        ctx.record.details["text"] = message
         logger.info(f"      {message}")
 
 

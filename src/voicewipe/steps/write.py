@@ -56,7 +56,7 @@ class Write(StepModel):
             data = "".join(
                 json.dumps(row, ensure_ascii=False, default=_default) + "\n" for row in rows
             ).encode()
-        ctx.record.details.update(file=str(path), bytes=len(data))
+        ctx.record.details.update(output=str(path), bytes=len(data))
         if args.append and args.format == "jsonl":
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("ab") as out:
