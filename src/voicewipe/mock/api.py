@@ -221,15 +221,22 @@ async def delete_status(request: Request) -> Response:
         return JSONResponse(_deletion_json(deletion))
 
 
-async def retention(request: Request) -> Response:
-    """Invented. {"retention": one of RETENTION_OPTIONS}."""
+async def _checked_body(request: Request) -> dict[str, Any] | Response:
+    """The JSON body of a settings call that passed the session and CSRF checks, or the error."""
     checked = check_api(request)
     if isinstance(checked, Response):
         return checked
     try:
-        body = await _json_body(request)
+        return await _json_body(request)
     except BadInput as error:
         return json_error(request, 400, str(error))
+
+
+async def retention(request: Request) -> Response:
+    """Invented. {"retention": one of RETENTION_OPTIONS}."""
+    body = await _checked_body(request)
+    if isinstance(body, Response):
+        return body
     option = body.get("retention")
     if option not in RETENTION_OPTIONS:
         return json_error(request, 400, "retention must be one of " + ", ".join(RETENTION_OPTIONS))
@@ -241,13 +248,9 @@ async def retention(request: Request) -> Response:
 
 async def toggles(request: Request) -> Response:
     """Invented. {"deletionByVoice": bool} and/or {"dataImprovesAlexa": bool}."""
-    checked = check_api(request)
-    if isinstance(checked, Response):
-        return checked
-    try:
-        body = await _json_body(request)
-    except BadInput as error:
-        return json_error(request, 400, str(error))
+    body = await _checked_body(request)
+    if isinstance(body, Response):
+        return body
     fields = {"deletionByVoice": "deletion_by_voice", "dataImprovesAlexa": "data_improves_alexa"}
     if not body or set(body) - fields.keys() or not all(isinstance(v, bool) for v in body.values()):
         return json_error(request, 400, "Expected deletionByVoice and/or dataImprovesAlexa: bool")
