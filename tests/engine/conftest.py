@@ -11,7 +11,6 @@ import contextlib
 import gzip
 import io
 import json
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,51 +22,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from enginedata import BLOB, PAGES
-from loguru import logger
 
-from voicewipe.cli import main
+from clirun import Result, run_cli
 from voicewipe.staticsite import StaticSite
 
 HERE = Path(__file__).parent
-
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-def run_cli(*args: str, stdin: io.StringIO | None = None) -> Result:
-    """voicewipe.cli.main(args) in a thread of its own, with stdout and stderr captured.
-
-    A thread because pytest-playwright's fixtures leave an event loop running in the main
-    thread, where asyncio.run() refuses to start. main() sets its terminal log sink on
-    sys.stderr as it finds it, so replacing sys.stderr here captures the log lines too.
-    stdin is empty and not a terminal (a run under cron), even under `pytest -s`.
-    """
-    out, err = io.StringIO(), io.StringIO()
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["code"] = main(list(args))
-        except BaseException as error:  # pragma: no cover - shows up as a failed test
-            box["error"] = error
-
-    real_stdin, sys.stdin = sys.stdin, stdin or io.StringIO()
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            thread = threading.Thread(target=target, name="voicewipe-cli")
-            thread.start()
-            thread.join(timeout=120)
-            logger.remove()  # the sink main() added writes to `err`, which is going away
-    finally:
-        sys.stdin = real_stdin
-    assert not thread.is_alive(), "voicewipe did not finish within 120 s"
-    if "error" in box:
-        raise box["error"]
-    return Result(int(box["code"]), out.getvalue(), err.getvalue())
 
 
 @pytest.fixture

@@ -22,6 +22,11 @@ from voicewipe.errors import ExitCode, VoicewipeError
 # Subcommand name -> module under voicewipe.cli. Modules are imported only when their command
 # runs (and for --help), which keeps `voicewipe --help` fast.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "wipe": ("wipe", "export everything, delete everything, verify, and set auto-delete"),
+    "export": ("export", "save the voice history (transcripts and audio), verified"),
+    "delete": ("delete", "delete recordings that a verified export holds"),
+    "auto-delete": ("auto_delete", "set how long Alexa keeps recordings"),
+    "login": ("login", "sign in once and keep the session for later runs"),
     "run": ("run", "run a YAML flow"),
     "validate": ("validate", "check flow files without a browser"),
     "schema": ("schema", "print the JSON Schema of the flow language"),

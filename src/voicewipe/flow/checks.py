@@ -80,7 +80,7 @@ def check_steps(
     for index, step in enumerate(steps):
         here = (*path, index)
         for sub_path, text, is_expr in _strings(step, here):
-            _check_text(doc, sub_path, text, is_expr, known | step.defines())
+            _check_text(doc, sub_path, text, is_expr, known | step.defines() | step.own_scope())
         inner = known | step.body_scope()
         added: set[str] = set()
         for body_path, body in step.bodies().items():

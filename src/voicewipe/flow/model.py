@@ -212,6 +212,10 @@ class StepModel(Model):
         """Variables visible only inside this step's bodies (a loop's item, say)."""
         return set()
 
+    def own_scope(self) -> set[str]:
+        """Variables visible only in this step's own fields (write's `each` item, say)."""
+        return set()
+
     async def run(self, ctx: StepContext) -> None:
         raise NotImplementedError
 

@@ -66,6 +66,27 @@ def _get(value: Any, path: str, default: Any = None) -> Any:
     return current
 
 
+def _totp(value: Any) -> Secret:
+    """The current one-time code (RFC 6238) for a TOTP secret, itself a secret: it can only be
+    filled in, and it is scrubbed from logs like the key it came from."""
+    import pyotp
+
+    if not isinstance(value, Secret):
+        raise TemplateProblem("totp: give it a secret input (the authenticator key)")
+    try:
+        code = pyotp.TOTP(value.reveal().replace(" ", "").upper()).now()
+    except (ValueError, TypeError):  # binascii.Error is a ValueError
+        raise TemplateProblem(
+            f"totp: secret '{value.name}' is not a base32 authenticator key"
+        ) from None
+    return Secret(f"{value.name} code", code)
+
+
+def _now_ms() -> int:
+    """The time now, in milliseconds since the epoch: a range that ends "now" when it is asked."""
+    return int(datetime.now(UTC).timestamp() * 1000)
+
+
 class _Environment(ImmutableSandboxedEnvironment):
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if isinstance(obj, Secret):
@@ -76,8 +97,9 @@ class _Environment(ImmutableSandboxedEnvironment):
 @lru_cache(maxsize=1)
 def environment() -> _Environment:
     env = _Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
-    env.filters.update(epoch_ms=_epoch_ms, iso=_iso, get=_get)
+    env.filters.update(epoch_ms=_epoch_ms, iso=_iso, get=_get, totp=_totp)
     env.globals.clear()  # no range(), lipsum() or dict(): data in, data out
+    env.globals["now_ms"] = _now_ms
     return env
 
 
@@ -99,7 +121,7 @@ def names_used(text: str, *, expression: bool = False) -> set[str]:
         ast = environment().parse(source)
     except TemplateSyntaxError as error:
         raise TemplateProblem(f"template syntax: {error.message}") from None
-    names = set(meta.find_undeclared_variables(ast))
+    names = set(meta.find_undeclared_variables(ast)) - set(environment().globals)
     if expression and not list(ast.find_all(nodes.Output)):
         raise TemplateProblem("empty expression")
     return names

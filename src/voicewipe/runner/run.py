@@ -1,7 +1,9 @@
-"""Running one flow from start to end: the run folder, the log, the browser, run.json.
+"""One run: a run folder, a log, one browser session, and one or more flows run in it.
 
-run_flow() is what the CLI (and later the Alexa commands) call. Whatever happens, the run
-folder ends with run.json: the outcome, every step's line, and where the trace is.
+`Job` is what the commands use: `voicewipe wipe` signs in, lists, downloads, deletes and sets
+auto-delete as several flows in one browser (one sign-in), one run folder and one run.json.
+`run_flow()` is a job of one flow (`voicewipe run`). Whatever happens, the run folder ends with
+run.json: the outcome, the command's summary, every step's line, and where the trace is.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from types import TracebackType
 from typing import Any, Literal
 
 from loguru import logger
@@ -23,7 +26,7 @@ from voicewipe.redact import redact
 from voicewipe.runner.context import RunOptions, StepRecord
 from voicewipe.runner.runner import Rehearsal, Runner, outputs_of, render_origins
 from voicewipe.runner.scope import Scope
-from voicewipe.runner.session import finish_tracing, open_session
+from voicewipe.runner.session import Session, finish_tracing, open_session
 
 Outcome = Literal["ok", "rehearsal", "failed"]
 
@@ -37,83 +40,157 @@ class RunResult:
     error: VoicewipeError | None = None
     rehearsed: StepRecord | None = None
     trace: Path | None = None
+    summary: dict[str, Any] = field(default_factory=dict)
 
 
-def _run_info(
-    flow: Flow, folder: RunFolder, options: RunOptions, started: datetime
-) -> dict[str, Any]:
-    return {
-        "flow": flow.name,
-        "dir": str(folder.path),
-        "out": str(options.out_dir),
-        "yes": options.yes,
-        "started": started.isoformat(),
-        "now_ms": int(started.timestamp() * 1000),
-    }
+class Job:
+    """A run folder and a browser session that several flows run in, one after another.
+
+        async with Job("wipe", options) as job:
+            outputs = await job.run(flow, inputs)
+
+    `run` raises what a flow raised (a VoicewipeError, or Rehearsal at a destructive step of a
+    rehearsal); leaving the block records it in run.json and lets it go on to the caller.
+    """
+
+    def __init__(
+        self, name: str, options: RunOptions, *, storage_state: dict[str, Any] | None = None
+    ) -> None:
+        self.name = name
+        self.options = options
+        self.storage_state = storage_state
+        self.started = datetime.now(UTC)
+        self.folder = RunFolder.create(options.out_dir, name, self.started)
+        self.result = RunResult("failed", self.folder.path, [])
+        self.flows: list[dict[str, str]] = []  # each flow run: name and file
+        self._clock = time.monotonic()
+        self._sink: int | None = None
+        self._session_cm: Any = None
+        self._session: Session | None = None
+        self._runner: Runner | None = None
+
+    @property
+    def session(self) -> Session:
+        assert self._session is not None, "the job has not started"
+        return self._session
+
+    async def __aenter__(self) -> Job:
+        self._sink = add_sink(
+            self.folder.log_file, level="DEBUG", fmt=FILE_FORMAT, encoding="utf-8"
+        )
+        logger.info(f"run {self.name} -> {self.folder.path}")
+        self._session_cm = open_session(self.options, storage_state=self.storage_state)
+        try:
+            self._session = await self._session_cm.__aenter__()
+        except VoicewipeError as error:  # the browser could not start
+            self.result.error = error
+            self._close()
+            raise
+        self._runner = Runner(self.options, self.folder, self._session.page)
+        self.result.records = self._runner.records
+        return self
+
+    async def run(self, flow: Flow, inputs: dict[str, Any]) -> dict[str, Any]:
+        """Run one flow in this job's browser; returns its outputs."""
+        assert self._runner is not None, "the job has not started"
+        self.flows.append({"name": flow.name, "file": flow.file})
+        logger.debug(f"flow {flow.name} ({flow.file})")
+        scope = Scope({**inputs, "run": self._run_info(flow)})
+        origins = render_origins(flow, scope)
+        self._runner.add_masks(flow, scope)
+        try:
+            await self._runner.run_steps(flow.steps, flow=flow, scope=scope, origins=origins)
+        except Rehearsal:
+            # What the flow had found out before the destructive step (how many would be
+            # deleted, say) is worth reporting: keep the outputs that can be worked out.
+            self.result.outputs = outputs_of(flow, scope, partial=True)
+            raise
+        outputs = outputs_of(flow, scope)
+        self.result.outputs = outputs
+        return outputs
+
+    def _run_info(self, flow: Flow) -> dict[str, Any]:
+        return {
+            "flow": flow.name,
+            "dir": str(self.folder.path),
+            "out": str(self.options.out_dir),
+            "yes": self.options.yes,
+            "headed": self.options.headed,
+            "interactive": self.options.interactive,
+            "started": self.started.isoformat(),
+            "now_ms": int(self.started.timestamp() * 1000),
+        }
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        result = self.result
+        if error is None:
+            result.outcome = "ok"
+        elif isinstance(error, Rehearsal):
+            result.outcome, result.rehearsed = "rehearsal", error.record
+        elif isinstance(error, VoicewipeError):
+            result.error = error
+        try:
+            if self._session is not None:
+                result.trace = await finish_tracing(
+                    self._session,
+                    self.options,
+                    failed=result.outcome == "failed",
+                    path=self.folder.trace_file,
+                )
+        finally:
+            try:
+                await self._session_cm.__aexit__(kind, error, tb)
+            finally:
+                self._close()
+
+    def _close(self) -> None:
+        try:
+            self._write_run_json()
+            _say_outcome(self.result)
+        finally:
+            if self._sink is not None:
+                logger.remove(self._sink)
+                self._sink = None
+
+    def _write_run_json(self) -> None:
+        result = self.result
+        data = {
+            "voicewipe": __version__,
+            "flow": self.name,
+            "file": self.flows[0]["file"] if self.flows else None,
+            "flows": self.flows,
+            "started": self.started.isoformat(),
+            "finished": datetime.now(UTC).isoformat(),
+            "duration_ms": int((time.monotonic() - self._clock) * 1000),
+            "outcome": result.outcome,
+            "rehearsal": not self.options.yes,
+            "destructive_steps_done": sum(
+                1 for r in result.records if r.destructive and r.outcome == "ok"
+            ),
+            "rehearsed_step": result.rehearsed.number if result.rehearsed else None,
+            "error": redact(str(result.error)) if result.error else None,
+            "exit_code": int(result.error.exit_code) if result.error else 0,
+            "trace": result.trace.name if result.trace else None,
+            "summary": result.summary,
+            "steps": [record.as_json() for record in result.records],
+        }
+        self.folder.write_json("run.json", data)
 
 
 async def run_flow(flow: Flow, inputs: dict[str, Any], options: RunOptions) -> RunResult:
-    started = datetime.now(UTC)
-    folder = RunFolder.create(options.out_dir, flow.name, started)
-    sink = add_sink(folder.log_file, level="DEBUG", fmt=FILE_FORMAT, encoding="utf-8")
-    clock = time.monotonic()
-    result = RunResult("failed", folder.path, [])
-    logger.info(f"run {flow.name} ({flow.file}) -> {folder.path}")
+    """Run one flow in a job of its own; errors end up in the result, not raised."""
+    job = Job(flow.name, options)
     try:
-        async with open_session(options) as session:
-            runner = Runner(options, folder, session.page)
-            result.records = runner.records
-            scope = Scope({**inputs, "run": _run_info(flow, folder, options, started)})
-            try:
-                origins = render_origins(flow, scope)
-                runner.add_masks(flow, scope)
-                await runner.run_steps(flow.steps, flow=flow, scope=scope, origins=origins)
-                result.outputs = outputs_of(flow, scope)
-                result.outcome = "ok"
-            except Rehearsal as stop:
-                result.outcome, result.rehearsed = "rehearsal", stop.record
-            except VoicewipeError as error:
-                result.error = error
-            finally:
-                result.trace = await finish_tracing(
-                    session, options, failed=result.outcome == "failed", path=folder.trace_file
-                )
-    except VoicewipeError as error:  # the browser could not start
-        result.error = error
-    finally:
-        _write_run_json(folder, flow, options, result, started, time.monotonic() - clock)
-        _say_outcome(result)  # in the run's own log too
-        logger.remove(sink)
-    return result
-
-
-def _write_run_json(
-    folder: RunFolder,
-    flow: Flow,
-    options: RunOptions,
-    result: RunResult,
-    started: datetime,
-    seconds: float,
-) -> None:
-    data = {
-        "voicewipe": __version__,
-        "flow": flow.name,
-        "file": flow.file,
-        "started": started.isoformat(),
-        "finished": datetime.now(UTC).isoformat(),
-        "duration_ms": int(seconds * 1000),
-        "outcome": result.outcome,
-        "rehearsal": not options.yes,
-        "destructive_steps_done": sum(
-            1 for r in result.records if r.destructive and r.outcome == "ok"
-        ),
-        "rehearsed_step": result.rehearsed.number if result.rehearsed else None,
-        "error": redact(str(result.error)) if result.error else None,
-        "exit_code": int(result.error.exit_code) if result.error else 0,
-        "trace": result.trace.name if result.trace else None,
-        "steps": [record.as_json() for record in result.records],
-    }
-    folder.write_json("run.json", data)
+        async with job:
+            await job.run(flow, inputs)
+    except (Rehearsal, VoicewipeError):
+        pass  # recorded in job.result by the job itself
+    return job.result
 
 
 def _say_outcome(result: RunResult) -> None:

@@ -18,7 +18,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame, Locator, Page
 
 from voicewipe.artifacts import RunFolder, Shot
-from voicewipe.errors import PersonNeeded, SafetyRefusal, StepFailed, VoicewipeError
+from voicewipe.errors import PersonNeeded, SafetyRefusal, StepFailed, UsageError, VoicewipeError
 from voicewipe.flow.model import Flow, StepModel, describe_selector
 from voicewipe.redact import redact
 from voicewipe.runner.context import RunOptions, StepContext, StepRecord
@@ -68,11 +68,11 @@ class Runner:
         for selector in flow.mask:
             self.mask(build_locator(self.page, selector, lambda t: render_text(t, scope)))
 
-    def _new_record(self, step: StepModel, parent: int | None) -> StepRecord:
+    def _new_record(self, step: StepModel, parent: int | None, scope: Scope) -> StepRecord:
         self._counter += 1
         record = StepRecord(
             number=self._counter,
-            label=step.title(),
+            label=_title(step, scope),
             kind=step.KIND,
             file=step.location.file,
             line=step.location.line,
@@ -124,7 +124,7 @@ class Runner:
         origins: tuple[str, ...] = (),
     ) -> None:
         self._origins = origins
-        record = self._new_record(step, parent)
+        record = self._new_record(step, parent, scope)
         ctx = StepContext(self, flow, step, scope, record, origins)
         depth = self._depths[parent] + 1 if parent is not None else 0
         self._depths[record.number] = depth
@@ -146,7 +146,7 @@ class Runner:
                 await self._fail(ctx, error, indent)
                 raise
             self._optional_failed(record, error, indent)
-        except (PersonNeeded, SafetyRefusal) as error:
+        except (PersonNeeded, SafetyRefusal, UsageError) as error:
             await self._fail(ctx, error, indent)
             raise
         except PlaywrightError as error:
@@ -228,6 +228,20 @@ class Runner:
         logger.debug(record.message)
 
 
+def _title(step: StepModel, scope: Scope) -> str:
+    """The step's label; for an unlabelled step, its summary with the variables filled in
+    (`expect url /alexa-privacy/apd/rvh`, not `.../{{ page }}`) when they can be."""
+    from voicewipe.flow.template import TemplateProblem, is_template, render_text
+
+    title = step.title()
+    if step.label or not is_template(title):
+        return title
+    try:
+        return redact(render_text(title, scope))
+    except TemplateProblem:
+        return title
+
+
 def _safe_url(page: Page) -> str | None:
     try:
         return redact(page.url)
@@ -235,7 +249,9 @@ def _safe_url(page: Page) -> str | None:
         return None
 
 
-def outputs_of(flow: Flow, scope: Scope) -> dict[str, Any]:
+def outputs_of(flow: Flow, scope: Scope, *, partial: bool = False) -> dict[str, Any]:
+    """The flow's outputs. `partial`: leave out those that cannot be worked out yet (a flow
+    stopped part-way), instead of failing."""
     from voicewipe.flow.template import TemplateProblem, render
 
     values: dict[str, Any] = {}
@@ -243,14 +259,22 @@ def outputs_of(flow: Flow, scope: Scope) -> dict[str, Any]:
         try:
             values[name] = render(text, scope)
         except TemplateProblem as problem:
+            if partial:
+                continue
             raise StepFailed(f"output '{name}': {problem}", kind="template") from None
     return values
 
 
 def render_origins(flow: Flow, scope: Scope) -> tuple[str, ...]:
-    from voicewipe.flow.template import TemplateProblem, render_text
+    """The flow's origins; one whose template gives a list (an input) adds each of its items."""
+    from voicewipe.flow.template import TemplateProblem, render
 
+    origins: list[str] = []
     try:
-        return tuple(render_text(origin, scope) for origin in flow.origins)
+        for origin in flow.origins:
+            value = render(origin, scope)
+            items = value if isinstance(value, list | tuple) else [value]
+            origins.extend(str(item) for item in items if item)
     except TemplateProblem as problem:
         raise StepFailed(f"flow '{flow.name}' origins: {problem}", kind="template") from None
+    return tuple(origins)

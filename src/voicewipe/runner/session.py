@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from loguru import logger
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
@@ -29,7 +30,10 @@ class Session:
 
 
 @asynccontextmanager
-async def open_session(options: RunOptions) -> AsyncIterator[Session]:
+async def open_session(
+    options: RunOptions, *, storage_state: dict[str, Any] | None = None
+) -> AsyncIterator[Session]:
+    """A browser, a context (with a saved sign-in's cookies when given) and a page."""
     async with async_playwright() as playwright:
         choice = find_browser(
             bundled=playwright.chromium.executable_path, explicit=options.browser_path
@@ -46,7 +50,9 @@ async def open_session(options: RunOptions) -> AsyncIterator[Session]:
         logger.debug(f"browser: {choice.executable} ({choice.source}) {browser.version}")
         try:
             context = await browser.new_context(
-                accept_downloads=True, viewport={"width": 1280, "height": 900}
+                accept_downloads=True,
+                viewport={"width": 1280, "height": 900},
+                storage_state=storage_state,  # type: ignore[arg-type]
             )
             tracing = options.tracing != "off"
             if tracing:

@@ -29,6 +29,11 @@ class DownloadArgs(Model):
     gunzip: bool | Literal["auto"] = Field(
         "auto", description="decompress gzip bodies (auto: when they are gzip)"
     )
+    missing: tuple[int, ...] = Field(
+        (),
+        description="statuses that mean there is nothing to download (a recording without "
+        "audio answers 404): no file is written and `into` gets null",
+    )
     into: VarName | None = Field(None, description="gets {path, size, sha256}")
 
     @model_validator(mode="after")
@@ -64,7 +69,15 @@ class Download(StepModel):
             ctx.record.url = url
             request = RequestArgs(url=url)
             headers = ctx.render_data(args.headers) if args.headers else None
-            response = await fetch(ctx, request, url, None, headers, None, None)
+            try:
+                response = await fetch(ctx, request, url, None, headers, None, None)
+            except StepFailed as error:
+                if error.status is None or error.status not in args.missing:
+                    raise
+                ctx.record.details.update(missing=True, status=error.status)
+                if args.into:
+                    ctx.scope.set(args.into, None)
+                return
             data = await response.body()
         else:
             assert args.click is not None

@@ -19,7 +19,7 @@ from voicewipe.runner.context import StepContext
 from voicewipe.runner.locate import build_within
 from voicewipe.steps._act import act
 
-Property = Literal["text", "text_content", "value", "html"]
+Property = Literal["text", "text_content", "value", "checked", "html"]
 
 
 class FieldSpec(Model):
@@ -58,7 +58,7 @@ class ExtractArgs(Model):
         return self
 
 
-async def _read(loc: Locator, attribute: str | None, prop: Property) -> str | None:
+async def _read(loc: Locator, attribute: str | None, prop: Property) -> str | bool | None:
     if attribute is not None:
         return await loc.get_attribute(attribute)
     if prop == "text":
@@ -67,6 +67,8 @@ async def _read(loc: Locator, attribute: str | None, prop: Property) -> str | No
         return ((await loc.text_content()) or "").strip()
     if prop == "value":
         return await loc.input_value()
+    if prop == "checked":  # a checkbox, radio or switch: true or false
+        return await loc.is_checked()
     return await loc.inner_html()
 
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from loguru import logger
 from pydantic import Field, model_validator
 
-from voicewipe.errors import PersonNeeded, SafetyRefusal, StepFailed
+from voicewipe.errors import PersonNeeded, SafetyRefusal, StepFailed, UsageError
 from voicewipe.flow.model import Model, StepModel
 from voicewipe.runner.context import StepContext
 
@@ -32,9 +32,10 @@ class Log(StepModel):
 
 class FailArgs(Model):
     message: str
-    reason: Literal["failed", "person_needed", "refused"] = Field(
+    reason: Literal["failed", "person_needed", "refused", "invalid"] = Field(
         "failed",
-        description="sets the exit code: step failed, a person is needed, refused for safety",
+        description="sets the exit code: step failed, a person is needed, refused for safety, "
+        "invalid input (a device that does not exist, say)",
     )
 
     @model_validator(mode="before")
@@ -57,4 +58,6 @@ class Fail(StepModel):
             raise PersonNeeded(message)
         if self.fail.reason == "refused":
             raise SafetyRefusal(message)
+        if self.fail.reason == "invalid":
+            raise UsageError(message)
         raise StepFailed(message, kind="failed")

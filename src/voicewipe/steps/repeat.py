@@ -6,12 +6,13 @@ given and still does not hold after `max` rounds, the step fails.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from voicewipe.errors import StepFailed
-from voicewipe.flow.model import Model, StepModel, VarName
+from voicewipe.flow.model import Duration, Model, StepModel, VarName
 from voicewipe.runner.context import StepContext
 from voicewipe.steps.condition import Condition
 
@@ -23,6 +24,7 @@ class RepeatArgs(Model):
     max: int = Field(ge=1, le=100_000, description="the most rounds")
     until: Condition | None = Field(None, description="checked before each round; stops when true")
     index: VarName | None = Field(None, description="a variable for the round's number, from 0")
+    interval: Duration = Field(0, description="a wait between rounds (polling a slow backend)")
     steps: StepList = Field(min_length=1)
 
 
@@ -47,6 +49,8 @@ class Repeat(StepModel):
             if args.until is not None and await args.until.holds(ctx):
                 ctx.record.details["rounds"] = round_
                 return
+            if round_ and args.interval:
+                await asyncio.sleep(args.interval)
             if args.index:
                 ctx.scope.set(args.index, round_)
             await ctx.run_steps(args.steps)

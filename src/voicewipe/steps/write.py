@@ -1,6 +1,15 @@
 """write: save a value to a file under the output folder, as JSON, JSON lines or text.
 
-Whole files are written atomically; `append` adds JSON lines to the end of a file.
+Whole files are written atomically; `append` adds JSON lines to the end of a file. With `each`,
+`value` is a template for one line per item of a list: how a flow turns a site's JSON records
+into the lines of an export without a step (and a screenshot) per record.
+
+    - write:
+        to: "{{ part }}"
+        format: jsonl
+        each: records
+        as: r
+        value: {key: "{{ r.recordKey }}", when: "{{ r.timestamp | iso }}"}
 """
 
 from __future__ import annotations
@@ -9,10 +18,10 @@ import json
 import os
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from voicewipe.errors import SafetyRefusal
-from voicewipe.flow.model import Model, StepModel
+from voicewipe.errors import SafetyRefusal, StepFailed
+from voicewipe.flow.model import Expr, Model, StepModel, VarName
 from voicewipe.fsutil import write_atomic
 from voicewipe.runner.context import StepContext
 from voicewipe.secret import Secret
@@ -23,12 +32,26 @@ class WriteArgs(Model):
     value: Any = Field(description="what to write: a template, or YAML data with templates inside")
     format: Literal["json", "jsonl", "text"] = "json"
     append: bool = Field(False, description="with jsonl: add lines instead of replacing the file")
+    each: Expr | None = Field(
+        None, description="jsonl only: an expression giving a list; `value` is written per item"
+    )
+    as_: VarName = Field("item", alias="as", description="the variable each item is given as")
+
+    @model_validator(mode="after")
+    def _each_needs_jsonl(self) -> WriteArgs:
+        if self.each is not None and self.format != "jsonl":
+            raise ValueError("each writes one line per item: it needs format: jsonl")
+        return self
 
 
 def _default(value: Any) -> Any:
     if isinstance(value, Secret):
         raise SafetyRefusal(f"a write step tried to save secret '{value.name}'")
     return str(value)
+
+
+def _line(row: Any) -> str:
+    return json.dumps(row, ensure_ascii=False, default=_default) + "\n"
 
 
 class Write(StepModel):
@@ -39,23 +62,42 @@ class Write(StepModel):
     def summary(self) -> str:
         return f"write {self.write.to}"
 
+    def own_scope(self) -> set[str]:
+        return {self.write.as_} if self.write.each is not None else set()
+
+    def _rows(self, ctx: StepContext) -> list[Any]:
+        args = self.write
+        if args.each is None:
+            value = ctx.render_data(args.value)
+            return value if isinstance(value, list) else [value]
+        items = ctx.evaluate(args.each)
+        if not isinstance(items, list | tuple):
+            raise StepFailed(
+                f"each: {args.each} gave {type(items).__name__}, not a list", kind="template"
+            )
+        outer, rows = ctx.scope, []
+        try:
+            for item in items:
+                ctx.scope = outer.child({args.as_: item})
+                rows.append(ctx.render_data(args.value))
+        finally:
+            ctx.scope = outer
+        return rows
+
     async def run(self, ctx: StepContext) -> None:
         args = self.write
         path = ctx.output_path(ctx.render_text(args.to))
-        value = ctx.render_data(args.value)
-        if args.format == "text":
-            data = (
-                value if isinstance(value, str) else json.dumps(value, default=_default)
-            ).encode()
-        elif args.format == "json":
-            data = (
-                json.dumps(value, indent=2, ensure_ascii=False, default=_default) + "\n"
-            ).encode()
+        if args.format == "jsonl":
+            rows = self._rows(ctx)
+            data = "".join(map(_line, rows)).encode()
+            ctx.record.details["lines"] = len(rows)
         else:
-            rows = value if isinstance(value, list) else [value]
-            data = "".join(
-                json.dumps(row, ensure_ascii=False, default=_default) + "\n" for row in rows
-            ).encode()
+            value = ctx.render_data(args.value)
+            if args.format == "text":
+                text = value if isinstance(value, str) else json.dumps(value, default=_default)
+            else:
+                text = json.dumps(value, indent=2, ensure_ascii=False, default=_default) + "\n"
+            data = text.encode()
         ctx.record.details.update(output=str(path), bytes=len(data))
         if args.append and args.format == "jsonl":
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,3 @@
+from voicewipe.cli import console_main
+
+console_main()

@@ -1,0 +1,274 @@
+"""What each command does, in terms of flows and the export on disk.
+
+Each operation adds its part to the job's summary as it goes (so a run that stops part-way
+still reports what it did) and raises when something must stop the command:
+StepFailed (exit 1) when a deletion did not hold, SafetyRefusal (exit 4) when deleting would
+lose something, Rehearsal when a destructive step was reached without --yes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from loguru import logger
+
+from voicewipe.alexa.archive import Archive, now_iso
+from voicewipe.alexa.job import AlexaJob
+from voicewipe.errors import SafetyRefusal, StepFailed
+from voicewipe.fsutil import write_json_atomic
+from voicewipe.runner.runner import Rehearsal
+
+AUDIO_BATCH = 500  # downloads between two saves of the manifest (what a kill can cost)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole local days, as the page's date pickers mean them; open ends mean "all"."""
+
+    since: date | None = None
+    until: date | None = None
+
+    @property
+    def start_ms(self) -> int:
+        if self.since is None:
+            return 0
+        return int(datetime.combine(self.since, time.min).astimezone().timestamp() * 1000)
+
+    @property
+    def end_ms(self) -> int:
+        """0 means "now" (the flow asks the clock when it lists)."""
+        if self.until is None:
+            return 0
+        end = datetime.combine(self.until, time.max).astimezone()
+        return int(end.timestamp() * 1000)
+
+    @property
+    def whole(self) -> bool:
+        return self.since is None and self.until is None
+
+    def describe(self) -> str:
+        if self.whole:
+            return "all history"
+        return f"{self.since or 'the start'} to {self.until or 'today'}"
+
+
+def _chunks(items: list[dict[str, str]], size: int) -> Iterator[list[dict[str, str]]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _relative(job: AlexaJob, archive: Archive) -> str:
+    return str(archive.root.resolve().relative_to(job.options.out_dir.resolve()))
+
+
+# --- export -----------------------------------------------------------------------------------
+async def export(
+    job: AlexaJob, archive: Archive, period: Period, *, history: str = "voice", audio: bool = True
+) -> dict[str, Any]:
+    summary: dict[str, Any] = {
+        "history": history,
+        "period": period.describe(),
+        "folder": str(archive.root),
+    }
+    job.summary["export"] = summary
+    where = _relative(job, archive)
+    part = f"{where}/.parts/{history}-{period.start_ms}-{period.end_ms}.jsonl"
+    listed = await job.flow(
+        "list", history=history, start_ms=period.start_ms, end_ms=period.end_ms, to=part
+    )
+    part_path = job.options.out_dir / part
+    lines = [json.loads(line) for line in part_path.read_text(encoding="utf-8").splitlines()]
+    new = archive.merge(history, lines, audio=audio)
+    listed_range = archive.add_range(history, period.start_ms, int(listed["end_ms"]), len(lines))
+    adopted = archive.adopt_downloaded(history)
+    before = archive.check_audio(history)  # a damaged file goes back to the queue
+    archive.save()
+    part_path.unlink(missing_ok=True)
+    summary.update(reported=len(lines), new=new, records=len(archive.history(history).records))
+    logger.info(f"listed {len(lines)} records ({new} new) for {period.describe()}")
+
+    fetched = 0
+    if audio and history == "voice":
+        todo = archive.audio_todo(history)
+        if todo:
+            logger.info(f"downloading the audio of {len(todo)} recordings")
+        for batch in _chunks(todo, AUDIO_BATCH):
+            await job.flow(
+                "audio",
+                items=[{"uid": i["uid"], "file": i["file"]} for i in batch],
+                dir=f"{where}/audio",
+            )
+            archive.settle_audio(history, batch)
+            archive.save()
+            fetched += len(batch)
+            logger.info(f"audio: {fetched} of {len(todo)} fetched")
+    check = archive.check_audio(history)
+    archive.save()
+    summary.update(
+        written=listed_range["written"],
+        audio_fetched=fetched,
+        audio_adopted=adopted,
+        audio_refetched=len(before.bad),
+        with_audio=check.saved,
+        no_audio=check.no_audio,
+        audio_pending=len(check.pending),
+        audio_bad=len(check.bad),
+        verified=listed_range["written"] >= listed_range["reported"]
+        and not check.bad
+        and (not audio or not check.pending),
+        manifest=str(archive.manifest_path),
+    )
+    return summary
+
+
+# --- delete -----------------------------------------------------------------------------------
+async def delete(
+    job: AlexaJob,
+    archive: Archive,
+    period: Period,
+    *,
+    history: str = "voice",
+    device: str | None = None,
+    require_export: bool = True,
+) -> dict[str, Any]:
+    summary: dict[str, Any] = {
+        "history": history,
+        "period": period.describe(),
+        "device": device,
+        "export_required": require_export,
+    }
+    job.summary["delete"] = summary
+    exported = archive.verified_keys(history) if require_export else {}
+    try:
+        out = await job.flow(
+            "delete",
+            history=history,
+            period="ALL_HISTORY" if period.whole else "CUSTOM",
+            since=(period.since or date(1970, 1, 1)).isoformat(),
+            until=(period.until or date.today()).isoformat(),
+            start_ms=period.start_ms,
+            end_ms=period.end_ms,
+            device=device or "",
+            exported=exported,
+            require_export=require_export,
+        )
+    except Rehearsal:
+        outputs = job.job.result.outputs
+        summary.update(rehearsal=True, would_delete=outputs.get("count"), deleted=0)
+        raise
+    count, remaining = int(out["count"]), int(out["remaining"])
+    summary.update(matched=count, deleted=count - remaining, remaining=remaining)
+    summary["verified"] = remaining == 0
+    if remaining:
+        left = ", ".join(
+            f"{r.get('timestamp')} on {(r.get('device') or {}).get('deviceName')}"
+            for r in out["remaining_records"]
+        )
+        raise StepFailed(
+            f"{remaining} of {count} recordings are still listed after deleting ({left}"
+            f"{', ...' if remaining > len(out['remaining_records']) else ''}); run the delete "
+            "again later, Amazon may still be working on it",
+            kind="expectation",
+        )
+    return summary
+
+
+# --- auto-delete ------------------------------------------------------------------------------
+async def auto_delete(
+    job: AlexaJob,
+    archive: Archive,
+    *,
+    keep: str | None,
+    deletion_by_voice: str | None = None,
+    improve_alexa: str | None = None,
+) -> dict[str, Any]:
+    summary: dict[str, Any] = {"asked": keep}
+    job.summary["auto_delete"] = summary
+    try:
+        out = await job.flow(
+            "auto-delete",
+            keep=keep or "",
+            deletion_by_voice=deletion_by_voice or "",
+            improve_alexa=improve_alexa or "",
+        )
+    except Rehearsal:
+        outputs = job.job.result.outputs
+        summary.update(rehearsal=True, retention=outputs.get("before_retention"))
+        raise
+    summary.update(
+        retention=out["retention"],
+        retention_label=out["retention_label"],
+        deletion_by_voice=out["deletion_by_voice"],
+        improve_alexa=out["improve_alexa"],
+        changed=out["changed"],
+    )
+    summary["changed_since_last_run"] = _compare_with_last(archive, out)
+    _remember(archive, out)
+    wanted = {
+        "retention": keep,
+        "deletion_by_voice": None if deletion_by_voice is None else deletion_by_voice == "on",
+        "improve_alexa": None if improve_alexa is None else improve_alexa == "on",
+    }
+    wrong = [f"{k} reads {out[k]!r}" for k, v in wanted.items() if v is not None and out[k] != v]
+    summary["verified"] = not wrong
+    if wrong:
+        raise StepFailed(
+            "the settings did not hold when read back: " + "; ".join(wrong), kind="expectation"
+        )
+    return summary
+
+
+def _settings_file(archive: Archive) -> Any:
+    return archive.root / "settings.json"
+
+
+def _compare_with_last(archive: Archive, out: dict[str, Any]) -> dict[str, list[Any]]:
+    """What changed on the site since the last run read the settings (someone, or Amazon)."""
+    try:
+        last = json.loads(_settings_file(archive).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    changes = {}
+    for key in ("retention", "deletion_by_voice", "improve_alexa"):
+        before = out[f"before_{key}"]
+        if key in last and last[key] != before:
+            changes[key] = [last[key], before]
+    if changes:
+        said = "; ".join(
+            f"{k} was {a!r} at {last.get('read_at')}, now {b!r}" for k, (a, b) in changes.items()
+        )
+        logger.warning(f"the Alexa settings changed since the last run: {said}")
+    return changes
+
+
+def _remember(archive: Archive, out: dict[str, Any]) -> None:
+    write_json_atomic(
+        _settings_file(archive),
+        {
+            "retention": out["retention"],
+            "deletion_by_voice": out["deletion_by_voice"],
+            "improve_alexa": out["improve_alexa"],
+            "read_at": now_iso(),
+        },
+    )
+
+
+# --- wipe -------------------------------------------------------------------------------------
+async def wipe(job: AlexaJob, archive: Archive, *, keep: str) -> None:
+    """Export everything, verify it, delete everything, verify that, set auto-delete."""
+    exported = await export(job, archive, Period())
+    if not exported["verified"]:
+        raise SafetyRefusal(
+            f"the export did not verify ({exported['audio_pending']} recordings without their "
+            f"audio, {exported['audio_bad']} audio files damaged); nothing was deleted. Run "
+            "`voicewipe export` again to complete it"
+        )
+    await delete(job, archive, Period())
+    await auto_delete(job, archive, keep=keep)
+
+
+__all__ = ["AlexaJob", "Archive", "Period", "auto_delete", "delete", "export", "wipe"]

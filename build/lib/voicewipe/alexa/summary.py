@@ -1,0 +1,74 @@
+"""The summary a command prints when it ends: what was exported (and where), deleted and
+verified, and what the auto-delete setting now reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _export(part: dict[str, Any]) -> list[str]:
+    if "verified" not in part:
+        return [f"Export: stopped part-way ({part.get('period')}); run it again to resume"]
+    state = "verified" if part["verified"] else "NOT verified"
+    return [
+        f"Exported: {part['records']} recordings in {part['folder']} ({state}); the site listed "
+        f"{part['reported']} for {part['period']}, {part['new']} of them new",
+        f"  audio: {part['with_audio']} files saved and checked, {part['no_audio']} recordings "
+        f"without audio"
+        + (f", {part['audio_pending']} still to fetch" if part["audio_pending"] else "")
+        + (f", {part['audio_bad']} damaged" if part["audio_bad"] else ""),
+    ]
+
+
+def _delete(part: dict[str, Any]) -> list[str]:
+    scope = part["period"] + (f", device {part['device']}" if part.get("device") else "")
+    if part.get("rehearsal"):
+        return [
+            f"Delete ({scope}): REHEARSAL, nothing was deleted. {part.get('would_delete')} "
+            "recordings match; run again with --yes to delete them"
+        ]
+    if "matched" not in part:
+        return [f"Delete ({scope}): stopped before deleting anything"]
+    verdict = (
+        "verified: 0 recordings remain"
+        if part["verified"]
+        else f"NOT verified: {part['remaining']} recordings remain"
+    )
+    return [f"Deleted: {part['deleted']} of {part['matched']} recordings ({scope}); {verdict}"]
+
+
+def _auto_delete(part: dict[str, Any]) -> list[str]:
+    if part.get("rehearsal"):
+        return [
+            f"Auto-delete: REHEARSAL, nothing changed; it reads {part.get('retention')!r}; run "
+            "again with --yes to change it"
+        ]
+    if "retention" not in part:
+        return ["Auto-delete: not reached"]
+    on = {True: "on", False: "off"}
+    lines = [
+        f'Auto-delete: "{part["retention_label"]}" ({part["retention"]}), read back from the '
+        f"page; deletion by voice {on[part['deletion_by_voice']]}, recordings used to improve "
+        f"Alexa {on[part['improve_alexa']]}"
+    ]
+    if part.get("changed_since_last_run"):
+        changes = ", ".join(
+            f"{k} {a} -> {b}" for k, (a, b) in part["changed_since_last_run"].items()
+        )
+        lines.append(f"  changed on the site since the last run: {changes}")
+    return lines
+
+
+def describe(report: dict[str, Any]) -> str:
+    where = "the mock site " + report["site"] if report["mock"] else report["marketplace"]
+    lines = [f"voicewipe {report['command']}: {report['account']} on {where}"]
+    if "export" in report:
+        lines += _export(report["export"])
+    if "delete" in report:
+        lines += _delete(report["delete"])
+    if "auto_delete" in report:
+        lines += _auto_delete(report["auto_delete"])
+    if report["outcome"] == "failed":
+        lines.append(f"Stopped: exit code {report['exit_code']} (the reason follows)")
+    lines.append(f"Run folder: {report['run_folder']} (screenshots, run.json, log)")
+    return "\n".join(lines)

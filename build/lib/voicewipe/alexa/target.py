@@ -1,0 +1,131 @@
+"""What a command runs against: a marketplace (its site, sign-in origins and labels), an
+account and its credentials, or the built-in mock site with its demo account."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from voicewipe.alexa import sitefiles
+from voicewipe.errors import UsageError
+from voicewipe.secret import Secret
+
+if TYPE_CHECKING:
+    from voicewipe.mock import MockSite
+
+
+@dataclass(frozen=True)
+class Target:
+    marketplace: str
+    site: str  # the origin the flows open (the marketplace's, or the mock site's)
+    signin_origins: tuple[str, ...]
+    language: str
+    labels: dict[str, Any]
+    account: str
+    password: Secret | None
+    totp_secret: Secret | None
+    flows: Path
+    mock: bool  # the built-in or an already running mock site
+    keep_session: bool  # save the sign-in for later runs (not for a throwaway mock)
+
+    def flow_inputs(self) -> dict[str, Any]:
+        return {"site": self.site}
+
+
+@dataclass(frozen=True)
+class TargetOptions:
+    """The command-line options that choose the target (the same on every Alexa command)."""
+
+    account: str | None
+    marketplace: str
+    mock: bool
+    site: str | None
+    flows: Path | None
+    mock_options: dict[str, Any]
+
+
+def _secret_from_env(name: str) -> Secret | None:
+    from voicewipe.flow.inputs import secret_variable
+
+    value = os.environ.get(secret_variable(name))
+    return Secret(name, value) if value else None
+
+
+@contextmanager
+def open_target(options: TargetOptions) -> Iterator[Target]:
+    """The target, with the built-in mock site started (and stopped after) for --mock."""
+    from voicewipe.mock import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET
+
+    if options.mock and options.site:
+        raise UsageError("give --mock (start the built-in mock site) or --site URL, not both")
+    root = sitefiles.flows_dir(options.flows)
+    market = sitefiles.marketplace(root, options.marketplace)
+    language = sitefiles.language(root, market.language)
+    mock_like = options.mock or options.site is not None
+    if mock_like:
+        account = options.account or DEMO_EMAIL
+        if account == DEMO_EMAIL:
+            password: Secret | None = Secret("password", DEMO_PASSWORD)
+            totp: Secret | None = Secret("totp_secret", DEMO_TOTP_SECRET)
+        else:
+            password, totp = _secret_from_env("password"), _secret_from_env("totp_secret")
+    else:
+        if not options.account:
+            raise UsageError(
+                "--account EMAIL is needed: the Amazon account whose voice history this is"
+            )
+        account = options.account
+        password, totp = _secret_from_env("password"), _secret_from_env("totp_secret")
+
+    def target(site: str, signin: tuple[str, ...], *, keep: bool) -> Target:
+        return Target(
+            marketplace=options.marketplace,
+            site=site.rstrip("/"),
+            signin_origins=signin,
+            language=market.language,
+            labels=language.labels,
+            account=account,
+            password=password,
+            totp_secret=totp,
+            flows=root,
+            mock=mock_like,
+            keep_session=keep,
+        )
+
+    if options.site is not None:
+        site = _checked_site(options.site)
+        yield target(site, (site,), keep=True)
+        return
+    if options.mock:
+        with _start_mock(market.language, options.mock_options) as mock:
+            yield target(mock.url, (mock.url,), keep=False)
+        return
+    site = str(market.site).rstrip("/")
+    yield target(site, tuple(str(o).rstrip("/") for o in market.signin), keep=True)
+
+
+def _checked_site(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"--site: {url!r} is not an address like http://127.0.0.1:8080")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@contextmanager
+def _start_mock(locale: str, extra: dict[str, Any]) -> Iterator[MockSite]:
+    from voicewipe.mock import MockConfig, MockSite
+
+    try:
+        config = MockConfig().replace(locale=locale, **extra)
+    except (TypeError, ValueError) as error:
+        raise UsageError(f"--mock-option: {error}") from None
+    with MockSite(config) as mock:
+        print(f"voicewipe: mock Alexa site at {mock.url} ({locale})", file=sys.stderr)
+        yield mock

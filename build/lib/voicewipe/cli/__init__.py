@@ -1,0 +1,118 @@
+"""The command line: `voicewipe SUBCOMMAND ...`.
+
+main(argv) parses arguments and calls one plain function per subcommand, each in its own
+module (cli/<name>.py with add_arguments() and run()), each returning an exit code. Expected
+failures (VoicewipeError) become one line on stderr; anything else is a bug, logged with its
+traceback to the log file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from importlib import import_module
+from pathlib import Path
+from typing import Protocol, cast
+
+from voicewipe import __version__
+from voicewipe.errors import ExitCode, VoicewipeError
+
+# Subcommand name -> module under voicewipe.cli. Modules are imported only when their command
+# runs (and for --help), which keeps `voicewipe --help` fast.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "wipe": ("wipe", "export everything, delete everything, verify, and set auto-delete"),
+    "export": ("export", "save the voice history (transcripts and audio), verified"),
+    "delete": ("delete", "delete recordings that a verified export holds"),
+    "auto-delete": ("auto_delete", "set how long Alexa keeps recordings"),
+    "login": ("login", "sign in once and keep the session for later runs"),
+    "run": ("run", "run a YAML flow"),
+    "validate": ("validate", "check flow files without a browser"),
+    "schema": ("schema", "print the JSON Schema of the flow language"),
+    "browser": ("browser", "show which browser voicewipe will drive"),
+    "mock-site": ("mock_site", "serve the built-in mock Alexa site until Ctrl-C"),
+}
+
+
+class Command(Protocol):
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+def _load(module: str) -> Command:
+    return cast(Command, import_module(f"voicewipe.cli.{module}"))
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors raised as UsageError (one line, exit 2) instead of exiting."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        from voicewipe.errors import UsageError
+
+        command = self.prog.removeprefix("voicewipe").strip()
+        where = f"{command}: " if command else ""
+        raise UsageError(f"{where}{message} (see '{self.prog} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="voicewipe",
+        description="Export, bulk-delete and auto-delete your Alexa voice history.",
+    )
+    parser.add_argument("--version", action="version", version=f"voicewipe {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="show debug lines on the terminal"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (module, summary) in COMMANDS.items():
+        # Building each subparser needs its module; --help of the top level lists the summary
+        # only, but argparse wants every subparser up front, so we import them here. Modules
+        # keep heavy imports (playwright, pydantic) inside their run() for that reason.
+        command = _load(module)
+        p = sub.add_parser(name, help=summary, description=summary)
+        command.add_arguments(p)
+        p.set_defaults(_run=command.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from loguru import logger
+
+    from voicewipe.logs import log_bug, setup_terminal_logging
+
+    logger.remove()  # no sink until we know how verbose to be
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return ExitCode.INVALID
+        setup_terminal_logging(verbose=args.verbose)
+        run = cast(Callable[[argparse.Namespace], int], args._run)
+        return run(args)
+    except VoicewipeError as error:
+        print(f"voicewipe: {error}", file=sys.stderr)
+        return error.exit_code
+    except BrokenPipeError:
+        # The reader went away (`voicewipe schema | head`): not an error of ours.
+        sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 - keeps interpreter exit quiet
+        return ExitCode.OK
+    except KeyboardInterrupt:
+        print("voicewipe: interrupted", file=sys.stderr)
+        return ExitCode.INTERRUPTED
+    except Exception as error:
+        where = log_bug(error)
+        print(
+            f"voicewipe: internal error: {type(error).__name__}: {error} "
+            f"(a bug; the traceback is in {where})",
+            file=sys.stderr,
+        )
+        return ExitCode.STEP_FAILED
+
+
+def console_main() -> None:
+    sys.exit(main())
+
+
+__all__ = ["COMMANDS", "build_parser", "main"]

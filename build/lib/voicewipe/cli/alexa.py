@@ -1,0 +1,158 @@
+"""What the Alexa commands (export, delete, auto-delete, wipe, login) share: their common
+options, running an operation in a signed-in job, and printing the summary."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from voicewipe.cli.run import add_browser_arguments
+from voicewipe.errors import ExitCode, UsageError, VoicewipeError
+
+if TYPE_CHECKING:
+    from voicewipe.alexa.archive import Archive
+    from voicewipe.alexa.job import AlexaJob
+
+Body = Callable[["AlexaJob", "Archive"], Awaitable[object]]
+
+
+def add_common_arguments(parser: argparse.ArgumentParser, *, destructive: bool = True) -> None:
+    where = parser.add_argument_group("which account, and where")
+    where.add_argument("--account", metavar="EMAIL", help="the Amazon account (e-mail address)")
+    where.add_argument(
+        "--marketplace",
+        default="amazon.com",
+        metavar="M",
+        help="amazon.com (default), amazon.co.uk, amazon.de or amazon.co.jp",
+    )
+    where.add_argument(
+        "--mock",
+        action="store_true",
+        help="start the built-in mock Alexa site (demo account) and run against it",
+    )
+    where.add_argument("--site", metavar="URL", help="run against an already running mock site")
+    where.add_argument(
+        "--mock-option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="with --mock: a mock site option (recordings=50, mfa=totp, captcha=always, ...)",
+    )
+    where.add_argument(
+        "--flows",
+        type=Path,
+        metavar="DIR",
+        help="use the Alexa flows in DIR (a mended copy of the shipped ones; or VOICEWIPE_FLOWS)",
+    )
+    if destructive:
+        parser.add_argument(
+            "--yes",
+            action="store_true",
+            help="really delete or change; without it the run is a rehearsal that stops before",
+        )
+    parser.add_argument(
+        "--json", action="store_true", help="print one machine-readable summary on stdout"
+    )
+    add_browser_arguments(parser)
+
+
+def parse_date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option}: {text!r} is not a date like 2024-06-03") from None
+
+
+def _mock_options(pairs: list[str]) -> dict[str, Any]:
+    import yaml
+
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--mock-option takes NAME=VALUE, got {pair!r}")
+        try:
+            options[name.strip().replace("-", "_")] = yaml.safe_load(value)
+        except yaml.YAMLError:
+            options[name.strip().replace("-", "_")] = value
+    return options
+
+
+def execute(args: argparse.Namespace, name: str, body: Body) -> int:
+    """Run `body` in a signed-in job against the chosen target; print the summary."""
+    from voicewipe.alexa.archive import Archive
+    from voicewipe.alexa.job import AlexaJob
+    from voicewipe.alexa.target import TargetOptions, open_target
+    from voicewipe.runner.context import RunOptions
+    from voicewipe.runner.runner import Rehearsal
+
+    if args.slowmo < 0:
+        raise UsageError("--slowmo must be 0 or more")
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError("--timeout must be more than 0 seconds")
+    if args.mock_option and not args.mock:
+        raise UsageError("--mock-option goes with --mock")
+    options = RunOptions(
+        out_dir=args.out,
+        yes=getattr(args, "yes", True),
+        headed=args.headed,
+        slowmo_ms=args.slowmo,
+        interactive=sys.stdin.isatty(),
+        tracing=args.tracing,
+        browser_path=args.browser_path,
+        timeout=args.timeout,
+        screenshots=not args.no_screenshots,
+    )
+    chosen = TargetOptions(
+        account=args.account,
+        marketplace=args.marketplace,
+        mock=args.mock,
+        site=args.site,
+        flows=args.flows,
+        mock_options=_mock_options(args.mock_option),
+    )
+    error: VoicewipeError | None = None
+    with open_target(chosen) as target:
+        archive = Archive.open(
+            args.out, marketplace=target.marketplace, account=target.account, site=target.site
+        )
+        job = AlexaJob(name, target, options)
+
+        async def main() -> None:
+            async with job:
+                await body(job, archive)
+
+        try:
+            asyncio.run(main())
+        except Rehearsal:
+            pass
+        except VoicewipeError as failed:
+            error = failed
+    result = job.job.result
+    report = {
+        "command": name,
+        "outcome": result.outcome,
+        "exit_code": int(error.exit_code) if error else 0,
+        "error": str(error) if error else None,
+        "account": target.account,
+        "marketplace": target.marketplace,
+        "site": target.site,
+        "mock": target.mock,
+        "run_folder": str(result.folder),
+        **result.summary,
+    }
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+    else:
+        from voicewipe.alexa.summary import describe
+
+        print(describe(report))
+    if error is not None:
+        raise error
+    return ExitCode.OK

@@ -1,0 +1,130 @@
+"""`voicewipe mock-site`: serve the built-in mock Alexa site until Ctrl-C.
+
+For rehearsing a flow by hand or pointing a flow at it from another terminal. The mock and
+its server are imported in run() only, keeping `voicewipe --help` fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from voicewipe.errors import ExitCode, UsageError
+
+_LOCALES = ("en-US", "en-GB", "de-DE", "ja-JP")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)"
+    )
+    parser.add_argument("--recordings", type=int, default=300, help="voice recordings to generate")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generated data")
+    parser.add_argument("--locale", choices=_LOCALES, default="en-US", help="language of the pages")
+    parser.add_argument(
+        "--mfa", choices=("none", "totp", "approval"), default="none", help="second sign-in step"
+    )
+    parser.add_argument(
+        "--captcha",
+        default="never",
+        metavar="never|once|always|every:N",
+        help="when sign-in asks for a CAPTCHA",
+    )
+    parser.add_argument("--latency-ms", type=int, default=0, help="added to every request")
+    parser.add_argument(
+        "--rate-limit",
+        type=float,
+        default=0.0,
+        help="requests/s above which the JSON and audio endpoints answer 429",
+    )
+    parser.add_argument(
+        "--fail-rate", type=float, default=0.0, help="fraction of requests answered 503 (0 to 1)"
+    )
+    parser.add_argument(
+        "--session-ttl",
+        type=float,
+        default=None,
+        metavar="S",
+        help="seconds until a session expires (default: 14 days)",
+    )
+    parser.add_argument(
+        "--deletion-delay",
+        type=float,
+        default=2.0,
+        metavar="S",
+        help="seconds a bulk deletion takes",
+    )
+    parser.add_argument(
+        "--drift",
+        action="store_true",
+        help="serve the 'redesigned' pages (renamed classes, reworded labels)",
+    )
+
+
+def options(args: argparse.Namespace) -> dict[str, Any]:
+    """MockConfig keyword arguments from the command line; UsageError for bad values."""
+    captcha, every = str(args.captcha), 3
+    if captcha.startswith("every:"):
+        count = captcha.split(":", 1)[1]
+        if not count.isdigit() or int(count) < 1:
+            raise UsageError(f"--captcha every:N needs a whole number N >= 1, not '{count}'")
+        captcha, every = "every", int(count)
+    elif captcha not in ("never", "once", "always"):
+        raise UsageError(f"--captcha must be never, once, always or every:N, not '{captcha}'")
+    checks = [
+        (0 <= args.port <= 65535, "--port must be between 0 and 65535"),
+        (0 <= args.recordings <= 1_000_000, "--recordings must be between 0 and 1000000"),
+        (args.latency_ms >= 0, "--latency-ms must not be negative"),
+        (args.rate_limit >= 0, "--rate-limit must not be negative"),
+        (0 <= args.fail_rate <= 1, "--fail-rate must be between 0 and 1"),
+        (args.session_ttl is None or args.session_ttl > 0, "--session-ttl must be positive"),
+        (args.deletion_delay >= 0, "--deletion-delay must not be negative"),
+    ]
+    for ok, message in checks:
+        if not ok:
+            raise UsageError(message)
+    out: dict[str, Any] = {
+        "port": args.port,
+        "recordings": args.recordings,
+        "seed": args.seed,
+        "locale": args.locale,
+        "mfa": args.mfa,
+        "captcha": captcha,
+        "captcha_every": every,
+        "latency_ms": args.latency_ms,
+        "rate_limit": args.rate_limit,
+        "fail_rate": args.fail_rate,
+        "deletion_delay_s": args.deletion_delay,
+        "drift": args.drift,
+    }
+    if args.session_ttl is not None:
+        out["session_ttl_s"] = args.session_ttl
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    from voicewipe.mock import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, MockConfig, MockSite
+
+    try:
+        config = MockConfig(**options(args))
+    except ValueError as error:
+        raise UsageError(f"mock-site: {error}") from None
+    site = MockSite(config)
+    try:
+        site.start()
+    except OSError as error:
+        raise UsageError(
+            f"mock-site: cannot listen on port {args.port}: {error.strerror}"
+        ) from None
+    print(f"Mock Alexa site running at {site.url}", flush=True)
+    print(f"  start page:  {site.url}/alexa-privacy/apd/home")
+    print(f"  email:       {DEMO_EMAIL}")
+    print(f"  password:    {DEMO_PASSWORD}")
+    print(f"  TOTP secret: {DEMO_TOTP_SECRET}")
+    print(f"  control:     {site.url}/__mock__/state")
+    print("Serving until Ctrl-C.", flush=True)
+    try:
+        site.serve_forever()
+    except KeyboardInterrupt:  # the normal way to stop it
+        print("Stopped.")
+    return ExitCode.OK

@@ -1,0 +1,124 @@
+"""`voicewipe run FLOW`: run a YAML flow, leaving screenshots, run.json and logs in a run folder."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from voicewipe.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from voicewipe.flow.model import Flow
+    from voicewipe.secret import Secret
+
+
+def add_browser_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every command that drives a browser takes (named as pytest-playwright does)."""
+    parser.add_argument("--headed", action="store_true", help="show the browser window")
+    parser.add_argument(
+        "--slowmo", type=float, default=0, metavar="MS", help="slow each action down by MS"
+    )
+    parser.add_argument(
+        "--tracing",
+        choices=["on", "off", "retain-on-failure"],
+        default="retain-on-failure",
+        help="keep a Playwright trace (trace.zip): always, never, or when the run fails (default)",
+    )
+    parser.add_argument("--browser-path", metavar="PATH", help="drive this Chromium or Chrome")
+    parser.add_argument(
+        "--out", type=Path, default=Path("recordings"), metavar="DIR", help="output folder"
+    )
+    parser.add_argument(
+        "--timeout", type=float, metavar="S", help="default step timeout, in seconds"
+    )
+    parser.add_argument("--no-screenshots", action="store_true", help="take no screenshots")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("flow", type=Path, metavar="FLOW", help="the flow file")
+    parser.add_argument(
+        "--var", action="append", default=[], metavar="NAME=VALUE", help="give the flow an input"
+    )
+    parser.add_argument(
+        "--yes", action="store_true", help="do destructive steps; without it the run is a rehearsal"
+    )
+    parser.add_argument(
+        "--serve",
+        type=Path,
+        metavar="DIR",
+        help="serve DIR on a loopback port and pass its address as base_url",
+    )
+    add_browser_arguments(parser)
+
+
+def parse_vars(pairs: list[str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--var takes NAME=VALUE, got {pair!r}")
+        values[name.strip()] = value
+    return values
+
+
+def _secrets(flow: Flow, given: dict[str, object]) -> dict[str, Secret]:
+    """Secret inputs never come from --var (it shows in `ps` and shell history): they come from
+    a VOICEWIPE_SECRET_<NAME> variable, or are asked for without echo at a terminal."""
+    import getpass
+    import os
+
+    from voicewipe.flow.inputs import secret_variable
+    from voicewipe.secret import Secret
+
+    found: dict[str, Secret] = {}
+    for name, spec in flow.inputs.items():
+        if spec.type != "secret" or name in given:
+            continue
+        value = os.environ.get(secret_variable(name))
+        if value is None and sys.stdin.isatty():
+            value = getpass.getpass(f"{spec.description or name}: ")
+        if value:
+            found[name] = Secret(name, value)
+    return found
+
+
+def run(args: argparse.Namespace) -> int:
+    from contextlib import ExitStack
+
+    from voicewipe.flow.inputs import bind_inputs
+    from voicewipe.flow.loader import load_flow
+    from voicewipe.runner.context import RunOptions
+    from voicewipe.runner.run import run_flow
+    from voicewipe.staticsite import StaticSite
+
+    if args.slowmo < 0:
+        raise UsageError("--slowmo must be 0 or more")
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError("--timeout must be more than 0 seconds")
+    flow = load_flow(args.flow)
+    given: dict[str, object] = dict(parse_vars(args.var))
+    with ExitStack() as stack:
+        if args.serve is not None:
+            if not args.serve.is_dir():
+                raise UsageError(f"--serve: {args.serve} is not a folder")
+            given.setdefault("base_url", stack.enter_context(StaticSite(args.serve)).url)
+        given.update(_secrets(flow, given))
+        inputs = bind_inputs(flow, given)
+        options = RunOptions(
+            out_dir=args.out,
+            yes=args.yes,
+            headed=args.headed,
+            slowmo_ms=args.slowmo,
+            interactive=sys.stdin.isatty(),
+            tracing=args.tracing,
+            browser_path=args.browser_path,
+            timeout=args.timeout,
+            screenshots=not args.no_screenshots,
+        )
+        result = asyncio.run(run_flow(flow, inputs, options))
+    if result.error is not None:
+        raise result.error
+    return ExitCode.OK

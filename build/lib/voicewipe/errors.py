@@ -1,0 +1,119 @@
+"""Expected failures and the exit codes they map to.
+
+Every error a person can cause (a bad flow, a wrong option, a page that changed) is a
+VoicewipeError: the CLI prints it as one line and exits with its code. Anything else is a bug,
+and its traceback goes to the log file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Literal
+
+
+class ExitCode(IntEnum):
+    """The process exit codes, documented in the README."""
+
+    OK = 0
+    STEP_FAILED = 1
+    INVALID = 2
+    PERSON_NEEDED = 3
+    REFUSED = 4
+    INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a flow file: where a step or a value came from."""
+
+    file: str
+    line: int  # 1-based
+    column: int  # 1-based
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+class VoicewipeError(Exception):
+    """Base of all expected failures. str(error) is the one-line message shown to a person."""
+
+    exit_code: ExitCode = ExitCode.STEP_FAILED
+
+    def __init__(self, message: str, *, location: Location | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        # Set once the runner has recorded the failure and put the step, URL and screenshot
+        # into the message, so that the steps enclosing it (when, call, ...) don't do it again.
+        self.reported = False
+        self.step_number: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+class UsageError(VoicewipeError):
+    """Wrong options or arguments on the command line."""
+
+    exit_code = ExitCode.INVALID
+
+
+class FlowError(VoicewipeError):
+    """A flow file that cannot be loaded: bad YAML, a schema error, an unknown variable."""
+
+    exit_code = ExitCode.INVALID
+
+
+ErrorKind = Literal[
+    "not_found",
+    "ambiguous",
+    "timeout",
+    "expectation",
+    "http",
+    "network",
+    "template",
+    "origin",
+    "page",
+    "failed",
+]
+
+
+class StepFailed(VoicewipeError):
+    """A step did not do what it should at run time (element missing, expectation unmet).
+
+    `kind` lets a retry step choose which failures to retry; `status` is the HTTP status of a
+    failed request.
+    """
+
+    exit_code = ExitCode.STEP_FAILED
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: ErrorKind = "failed",
+        status: int | None = None,
+        location: Location | None = None,
+    ) -> None:
+        super().__init__(message, location=location)
+        self.kind: ErrorKind = kind
+        self.status = status
+
+
+class PersonNeeded(VoicewipeError):
+    """The site wants a person (CAPTCHA, approval) and nobody can answer in this run."""
+
+    exit_code = ExitCode.PERSON_NEEDED
+
+
+class SafetyRefusal(VoicewipeError):
+    """voicewipe refuses an action that could lose data or leak a secret."""
+
+    exit_code = ExitCode.REFUSED
+
+
+class BrowserNotFound(VoicewipeError):
+    """No browser to drive; the message says what to install."""
+
+    exit_code = ExitCode.INVALID

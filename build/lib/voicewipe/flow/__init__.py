@@ -1,0 +1,1 @@
+"""The flow language: typed model, YAML loader with locations, templating and the JSON Schema."""

@@ -1,0 +1,187 @@
+"""Templating for flow fields: `{{ name }}` in strings, and bare expressions for conditions.
+
+Jinja2's sandbox refuses attribute access to Python internals, and ImmutableSandboxedEnvironment
+also refuses to mutate lists and dicts, so a flow cannot run code through a template.
+StrictUndefined makes an undefined variable an error instead of an empty string. A field whose
+whole text is one `{{ expression }}` keeps the expression's type (a list stays a list, a secret
+stays a secret); any other template renders to a string, where a secret is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, meta, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from voicewipe.secret import Secret, SecretLeak
+
+_WHOLE = re.compile(r"^\s*\{\{(?P<expr>.*?)\}\}\s*$", re.DOTALL)
+
+
+class TemplateProblem(Exception):
+    """A template that cannot be parsed or rendered; the caller adds the location."""
+
+
+def _epoch_ms(value: Any) -> int:
+    """A date or datetime (or ISO text) as milliseconds since the epoch, UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return int(aware.timestamp() * 1000)
+    if isinstance(value, date):
+        return int(datetime(value.year, value.month, value.day, tzinfo=UTC).timestamp() * 1000)
+    if isinstance(value, int | float):
+        return int(value)
+    raise TemplateProblem(f"epoch_ms: cannot turn {type(value).__name__} into a time")
+
+
+def _iso(value: Any) -> str:
+    """Milliseconds since the epoch (or a date) as UTC ISO 8601 text."""
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value / 1000, UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TemplateProblem(f"iso: cannot turn {type(value).__name__} into a time")
+
+
+def _get(value: Any, path: str, default: Any = None) -> Any:
+    """Follow a dotted path into nested maps and lists: `record | get('device.deviceName')`."""
+    current = value
+    for part in path.split("."):
+        if isinstance(current, Mapping) and part in current:
+            current = current[part]
+        elif isinstance(current, list | tuple) and part.lstrip("-").isdigit():
+            index = int(part)
+            if not -len(current) <= index < len(current):
+                return default
+            current = current[index]
+        else:
+            return default
+    return current
+
+
+def _totp(value: Any) -> Secret:
+    """The current one-time code (RFC 6238) for a TOTP secret, itself a secret: it can only be
+    filled in, and it is scrubbed from logs like the key it came from."""
+    import pyotp
+
+    if not isinstance(value, Secret):
+        raise TemplateProblem("totp: give it a secret input (the authenticator key)")
+    try:
+        code = pyotp.TOTP(value.reveal().replace(" ", "").upper()).now()
+    except (ValueError, TypeError):  # binascii.Error is a ValueError
+        raise TemplateProblem(
+            f"totp: secret '{value.name}' is not a base32 authenticator key"
+        ) from None
+    return Secret(f"{value.name} code", code)
+
+
+def _now_ms() -> int:
+    """The time now, in milliseconds since the epoch: a range that ends "now" when it is asked."""
+    return int(datetime.now(UTC).timestamp() * 1000)
+
+
+class _Environment(ImmutableSandboxedEnvironment):
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, Secret):
+            return False  # not even .reveal: only a fill step may reveal a secret
+        return super().is_safe_attribute(obj, attr, value)
+
+
+@lru_cache(maxsize=1)
+def environment() -> _Environment:
+    env = _Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    env.filters.update(epoch_ms=_epoch_ms, iso=_iso, get=_get, totp=_totp)
+    env.globals.clear()  # no range(), lipsum() or dict(): data in, data out
+    env.globals["now_ms"] = _now_ms
+    return env
+
+
+def is_template(text: str) -> bool:
+    return "{{" in text or "{%" in text
+
+
+def _whole_expression(text: str) -> str | None:
+    match = _WHOLE.match(text)
+    if match and "}}" not in match["expr"] and "{{" not in match["expr"]:
+        return match["expr"].strip()
+    return None
+
+
+def names_used(text: str, *, expression: bool = False) -> set[str]:
+    """The variables a template (or a bare expression) reads; TemplateProblem on bad syntax."""
+    source = f"{{{{ {text} }}}}" if expression else text
+    try:
+        ast = environment().parse(source)
+    except TemplateSyntaxError as error:
+        raise TemplateProblem(f"template syntax: {error.message}") from None
+    names = set(meta.find_undeclared_variables(ast)) - set(environment().globals)
+    if expression and not list(ast.find_all(nodes.Output)):
+        raise TemplateProblem("empty expression")
+    return names
+
+
+@lru_cache(maxsize=4096)
+def _compile_expression(expr: str) -> Any:
+    return environment().compile_expression(expr, undefined_to_none=False)
+
+
+@lru_cache(maxsize=4096)
+def _compile_template(text: str) -> Any:
+    return environment().from_string(text)
+
+
+def _explain(error: Exception) -> str:
+    if isinstance(error, SecretLeak):
+        return (
+            f"secret '{error.name}' used inside text: a secret can only be the whole value "
+            "of a fill step, never part of a string"
+        )
+    if isinstance(error, UndefinedError):
+        return f"{error.message}"
+    if isinstance(error, TemplateSyntaxError):
+        return f"template syntax: {error.message}"
+    return str(error)
+
+
+def evaluate(expr: str, variables: Mapping[str, Any]) -> Any:
+    """A bare expression (`records | length > 0`) evaluated to its value."""
+    try:
+        return _compile_expression(expr)(**variables)
+    except (TemplateError, SecretLeak, TemplateProblem, TypeError, ValueError) as error:
+        raise TemplateProblem(_explain(error)) from None
+
+
+def render(text: str, variables: Mapping[str, Any]) -> Any:
+    """Render a field: one whole `{{ expr }}` keeps its value's type; anything else is text."""
+    if not is_template(text):
+        return text
+    whole = _whole_expression(text)
+    if whole is not None:
+        return evaluate(whole, variables)
+    try:
+        return _compile_template(text).render(**variables)
+    except (TemplateError, SecretLeak, TemplateProblem, TypeError, ValueError) as error:
+        raise TemplateProblem(_explain(error)) from None
+
+
+def render_text(text: str, variables: Mapping[str, Any]) -> str:
+    """Render a field that must be text; a secret here is refused."""
+    value = render(text, variables)
+    if isinstance(value, Secret):
+        raise TemplateProblem(_explain(SecretLeak(value.name)))
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if value is None:
+        return ""
+    raise TemplateProblem(f"expected text, got a {type(value).__name__}")

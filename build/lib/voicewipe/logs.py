@@ -1,0 +1,65 @@
+"""Logging: loguru sinks, configured only at the CLI entry point, all behind one redaction filter.
+
+The terminal gets one human line per step; the run folder gets the full log; bugs (unexpected
+exceptions) get their traceback written to the user's log file. Every sink is added through
+add_sink(), which puts the redaction filter in front of it, so no secret value that voicewipe
+knows about can be written by any of them.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from loguru import logger
+
+from voicewipe.redact import redact
+
+if TYPE_CHECKING:
+    from loguru import Record
+
+TERMINAL_FORMAT = "<level>{message}</level>"
+FILE_FORMAT = "{time:YYYY-MM-DD HH:mm:ss.SSS} | {level: <7} | {message}"
+
+
+def _redacting_filter(record: Record) -> bool:
+    record["message"] = redact(record["message"])
+    if record["exception"] is not None:
+        # Tracebacks are formatted later from the exception; scrub the value it carries.
+        exc_type, exc_value, exc_tb = record["exception"]
+        if exc_value is not None and exc_value.args:
+            exc_value.args = tuple(redact(str(a)) for a in exc_value.args)
+            record["exception"] = type(record["exception"])(exc_type, exc_value, exc_tb)
+    return True
+
+
+def add_sink(sink: Any, *, level: str, fmt: str, **options: Any) -> int:
+    """Add a loguru sink behind the redaction filter; returns its id for logger.remove()."""
+    return logger.add(sink, level=level, format=fmt, filter=_redacting_filter, **options)
+
+
+def setup_terminal_logging(*, verbose: bool) -> None:
+    logger.remove()
+    add_sink(sys.stderr, level="DEBUG" if verbose else "INFO", fmt=TERMINAL_FORMAT, colorize=None)
+
+
+def user_log_file() -> Path:
+    import platformdirs
+
+    folder = Path(platformdirs.user_log_dir("voicewipe", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "voicewipe.log"
+
+
+def log_bug(error: BaseException) -> Path:
+    """Write an unexpected exception's traceback to the user's log file and say where."""
+    path = user_log_file()
+    text = "".join(traceback.format_exception(error))
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    with path.open("a", encoding="utf-8") as out:
+        out.write(f"{stamp} internal error\n{redact(text)}\n")
+    logger.opt(exception=error).debug("internal error")
+    return path

@@ -1,0 +1,143 @@
+"""Everything that shapes one mock site instance, in one frozen value.
+
+A MockConfig is data only: the server reads it, the control API replaces it (dataclasses.replace)
+when a test switches a fault on at run time, and the CLI builds one from its options. Keeping it
+frozen means a running request never sees half of a change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+LOCALES = ("en-US", "en-GB", "de-DE", "ja-JP")
+MFA_MODES = ("none", "totp", "approval")
+CAPTCHA_MODES = ("never", "once", "always", "every")
+
+# The demo account: the only account the mock knows. Printed by `voicewipe mock-site`; flows
+# and tests sign in with it. The TOTP secret is base32, as authenticator apps expect.
+DEMO_EMAIL = "demo@example.com"
+DEMO_PASSWORD = "correct-horse-battery"
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+DEMO_NAME = "Sam"
+DEMO_CUSTOMER_ID = "A2VW1PEDEMO7Q3"
+
+
+@dataclass(frozen=True)
+class MockConfig:
+    """One mock site's options. Defaults give a quiet, fault-free site with a few hundred
+    recordings; every fault is off until switched on."""
+
+    # Data (takes effect when the data is generated: at start and at reset).
+    recordings: int = 300
+    detected_sounds: int | None = None  # None: recordings // 10
+    smart_home_events: int | None = None  # None: recordings // 5
+    seed: int = 1
+    now: datetime | None = None  # a fixed "now" for determinism; None: the real clock
+    audio_bytes: int = 8_000  # size of each generated WAV before gzip
+    no_audio_fraction: float = 0.08
+    page_size: int = 50  # records per customer-history-records-v2 page
+
+    # Presentation.
+    locale: str = "en-US"
+    drift: bool = False  # the "redesigned" variant: renamed classes, reworded labels
+
+    # Sign-in.
+    mfa: str = "none"
+    captcha: str = "never"
+    captcha_every: int = 3  # with captcha="every": every Nth password submission
+    max_failed_signins: int = 5  # then the account is locked until reset
+    session_ttl_s: float = 14 * 24 * 3600.0  # Amazon's cookies last about 14 days
+    session_max_requests: int = 0  # 0: unlimited; else the session dies after N requests
+
+    # Backend behaviour and faults.
+    deletion_delay_s: float = 2.0  # how long a bulk deletion stays "in progress"
+    latency_ms: int = 0  # added to every request except static files and /__mock__/
+    rate_limit: float = 0.0  # requests/s on the JSON and audio endpoints; 0: unlimited
+    rate_burst: int = 0  # token bucket size; 0: one second's worth (at least 1)
+    fail_rate: float = 0.0  # fraction of requests answered 503
+
+    host: str = "127.0.0.1"
+    port: int = 0  # 0: a free port
+
+    def __post_init__(self) -> None:
+        problems = list(_problems(self))
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    @property
+    def sounds_count(self) -> int:
+        return self.recordings // 10 if self.detected_sounds is None else self.detected_sounds
+
+    @property
+    def smart_home_count(self) -> int:
+        return self.recordings // 5 if self.smart_home_events is None else self.smart_home_events
+
+    def replace(self, **changes: Any) -> MockConfig:
+        """A copy with `changes`; unknown names raise ValueError (not TypeError) so that the
+        control API can answer 400 with the message."""
+        known = {f.name for f in dataclasses.fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise ValueError(f"unknown option(s): {', '.join(unknown)}")
+        if isinstance(changes.get("now"), str):
+            changes["now"] = datetime.fromisoformat(changes["now"])
+        try:
+            return dataclasses.replace(self, **changes)
+        except TypeError as error:  # a wrong type that the checks below tripped over
+            raise ValueError(str(error)) from None
+
+    def to_json(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        out["now"] = self.now.isoformat() if self.now else None
+        return out
+
+
+def _problems(c: MockConfig) -> list[str]:
+    """Every invalid value, as one message each (checked by hand: the control API receives
+    JSON of any shape, and a wrong type must be a 400, never a traceback)."""
+    out: list[str] = []
+
+    def number(name: str, *, minimum: float = 0, maximum: float | None = None) -> None:
+        value = getattr(c, name)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            out.append(f"{name} must be a number")
+        elif value < minimum or (maximum is not None and value > maximum):
+            bound = f"between {minimum} and {maximum}" if maximum is not None else f">= {minimum}"
+            out.append(f"{name} must be {bound}")
+
+    for name in ("recordings", "seed", "audio_bytes", "captcha_every", "max_failed_signins"):
+        if isinstance(getattr(c, name), bool) or not isinstance(getattr(c, name), int):
+            out.append(f"{name} must be an integer")
+    number("recordings", maximum=1_000_000)
+    number("audio_bytes", minimum=44, maximum=50_000_000)
+    number("page_size", minimum=1, maximum=1000)
+    number("captcha_every", minimum=1)
+    number("max_failed_signins", minimum=1)
+    number("session_ttl_s", minimum=0.001)
+    number("session_max_requests")
+    number("deletion_delay_s", maximum=3600)
+    number("latency_ms", maximum=60_000)
+    number("rate_limit")
+    number("rate_burst")
+    number("fail_rate", maximum=1)
+    number("no_audio_fraction", maximum=1)
+    number("port", maximum=65535)
+    for name in ("detected_sounds", "smart_home_events"):
+        if getattr(c, name) is not None:
+            number(name, maximum=1_000_000)
+    if c.locale not in LOCALES:
+        out.append(f"locale must be one of {', '.join(LOCALES)}")
+    if c.mfa not in MFA_MODES:
+        out.append(f"mfa must be one of {', '.join(MFA_MODES)}")
+    if c.captcha not in CAPTCHA_MODES:
+        out.append(f"captcha must be one of {', '.join(CAPTCHA_MODES)}")
+    if not isinstance(c.drift, bool):
+        out.append("drift must be true or false")
+    if c.now is not None and not isinstance(c.now, datetime):
+        out.append("now must be an ISO 8601 date-time")
+    if not isinstance(c.host, str):
+        out.append("host must be a string")
+    return out

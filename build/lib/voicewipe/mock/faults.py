@@ -1,0 +1,62 @@
+"""Faults a real backend shows, each switched on by its own MockConfig option.
+
+Latency, throttling (a token bucket: 429 "Rate exceeded" on the JSON and audio endpoints
+above rate_limit requests/s) and a fraction of 503s. Session expiry lives in auth.py. The
+random draws come from a seeded generator so that a fault test can be repeated exactly.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+
+from voicewipe.mock.config import MockConfig
+
+
+@dataclass
+class TokenBucket:
+    """`rate` tokens per second, at most `capacity` saved up; a request takes one."""
+
+    rate: float
+    capacity: float
+    tokens: float = 0.0
+    stamp: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        self.tokens = self.capacity
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+@dataclass
+class Faults:
+    config: MockConfig
+    rng: random.Random = field(init=False)
+    bucket: TokenBucket | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(f"faults-{self.config.seed}")
+        self.bucket = None
+        if self.config.rate_limit > 0:
+            rate = self.config.rate_limit
+            capacity = self.config.rate_burst or max(1.0, rate)
+            self.bucket = TokenBucket(rate=rate, capacity=capacity)
+
+    def latency_s(self) -> float:
+        return self.config.latency_ms / 1000
+
+    def throttled(self) -> bool:
+        """True: answer 429. Only asked for the JSON and audio endpoints."""
+        return self.bucket is not None and not self.bucket.take()
+
+    def failing(self) -> bool:
+        """True: answer 503."""
+        return self.config.fail_rate > 0 and self.rng.random() < self.config.fail_rate

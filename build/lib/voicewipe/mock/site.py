@@ -1,0 +1,202 @@
+"""The state of one mock site: configuration, data, sign-in, settings, faults and counters.
+
+Handlers run on uvicorn's event loop thread while tests call reset()/configure()/state()
+from their own thread, so every read and change goes through one lock. The work under it is
+short (a bisect, a page of records), which keeps the loop responsive.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from voicewipe.mock import data
+from voicewipe.mock.auth import Auth
+from voicewipe.mock.config import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, MockConfig
+from voicewipe.mock.faults import Faults
+
+RETENTION_OPTIONS = ("UNTIL_DELETED", "EIGHTEEN_MONTHS", "THREE_MONTHS", "DONT_SAVE")
+_RETENTION_DAYS = {"EIGHTEEN_MONTHS": 548, "THREE_MONTHS": 91}
+_DAY_MS = 86_400_000
+
+# Options whose change needs the data generated again: configure() refuses them (reset takes
+# them), so a running test never sees records change under it.
+DATA_OPTIONS = frozenset(
+    {"recordings", "detected_sounds", "smart_home_events", "seed", "now", "no_audio_fraction"}
+)
+_FAULT_OPTIONS = frozenset({"rate_limit", "rate_burst", "fail_rate", "seed"})
+# configure() actions that are not options.
+ACTIONS = frozenset({"expire_sessions", "unlock", "approve"})
+
+
+@dataclass
+class Settings:
+    retention: str = "UNTIL_DELETED"
+    deletion_by_voice: bool = False
+    data_improves_alexa: bool = True
+
+
+@dataclass
+class Stats:
+    requests: int = 0
+    by_endpoint: Counter[str] = field(default_factory=Counter)
+    by_status: Counter[str] = field(default_factory=Counter)
+    throttled: int = 0  # 429s
+    injected_failures: int = 0  # 503s from fail_rate
+    csrf_rejected: int = 0  # 403s
+    unauthenticated: int = 0  # 401s and sign-in redirects
+    bad_requests: int = 0  # 400s
+
+
+class Site:
+    def __init__(self, config: MockConfig) -> None:
+        self.lock = threading.RLock()
+        self.config = config
+        self._fresh()
+
+    def _fresh(self) -> None:
+        self.data = data.generate(self.config)
+        self.auth = Auth(self.config)
+        self.faults = Faults(self.config)
+        self.settings = Settings()
+        self.stats = Stats()
+
+    # --- control -------------------------------------------------------------------------
+
+    def reset(self, config: MockConfig | None = None, **changes: Any) -> None:
+        """Back to a fresh site (new data, no sessions, zero counters), with `config` (else the
+        current one) and `changes` to it. Raises ValueError for bad changes, changing nothing."""
+        with self.lock:
+            self.config = (config or self.config).replace(**changes)
+            self._fresh()
+
+    def configure(self, **changes: Any) -> dict[str, int]:
+        """Change options at run time (faults, CAPTCHA, MFA, drift...) and run actions:
+        expire_sessions, unlock, approve. Raises ValueError, changing nothing."""
+        actions = {k: changes.pop(k) for k in list(changes) if k in ACTIONS}
+        refused = sorted(DATA_OPTIONS & changes.keys())
+        if refused:
+            raise ValueError(f"{', '.join(refused)} change(s) the data: use reset instead")
+        for name, value in actions.items():
+            if not isinstance(value, bool):
+                # ValueError, not TypeError: the control API answers every ValueError with 400.
+                raise ValueError(f"{name} must be true or false")  # noqa: TRY004
+        with self.lock:
+            config = self.config.replace(**changes)
+            done: dict[str, int] = {}
+            self.config = config
+            self.auth.config = config
+            if _FAULT_OPTIONS & changes.keys():
+                self.faults = Faults(config)
+            else:
+                self.faults.config = config
+            if actions.get("expire_sessions"):
+                done["expired_sessions"] = self.auth.expire_all()
+            if actions.get("unlock"):
+                self.auth.locked = False
+                self.auth.consecutive_failures = 0
+                done["unlocked"] = 1
+            if actions.get("approve"):
+                done["approved"] = self.auth.approve()
+            return done
+
+    # --- settings ------------------------------------------------------------------------
+
+    def set_retention(self, option: str) -> data.Deletion | None:
+        """Save the retention choice and start deleting what it no longer keeps."""
+        with self.lock:
+            self.settings.retention = option
+            store = self.data.stores[data.VOICE]
+            if option == "DONT_SAVE":
+                doomed = list(store)
+            elif option in _RETENTION_DAYS:
+                cutoff = data.now_ms(self.config) - _RETENTION_DAYS[option] * _DAY_MS
+                doomed = store.matching(0, cutoff - 1, None)
+            else:
+                return None
+            return self.data.delete_later(data.VOICE, doomed, self.config.deletion_delay_s)
+
+    # --- inspection ----------------------------------------------------------------------
+
+    def state(self) -> dict[str, Any]:
+        """Everything a test may want to check server-side; the shape is in mock/README.md."""
+        with self.lock:
+            self.data.settle()
+            histories = {kind: self._history_state(kind) for kind in data.KINDS}
+            auth = self.auth
+            return {
+                "config": self.config.to_json(),
+                "account": {
+                    "email": DEMO_EMAIL,
+                    "password": DEMO_PASSWORD,
+                    "totp_secret": DEMO_TOTP_SECRET,
+                },
+                "recordings": histories[data.VOICE]["total"],
+                "histories": histories,
+                "deletions": [
+                    {
+                        "id": d.id,
+                        "kind": d.kind,
+                        "requested": d.requested,
+                        "deleted": d.deleted,
+                        "status": "COMPLETED" if d.done else "IN_PROGRESS",
+                    }
+                    for d in self.data.deletions.values()
+                ],
+                "settings": {
+                    "retention": self.settings.retention,
+                    "deletion_by_voice": self.settings.deletion_by_voice,
+                    "data_improves_alexa": self.settings.data_improves_alexa,
+                },
+                "signin": {
+                    **vars(auth.counters),
+                    "locked": auth.locked,
+                    "consecutive_failures": auth.consecutive_failures,
+                    "pending_approvals": sum(
+                        1 for t in auth.transactions.values() if t.stage == "approval"
+                    ),
+                    "captcha_answers": [
+                        t.captcha_answer for t in auth.transactions.values() if t.stage == "captcha"
+                    ],
+                },
+                "sessions": {
+                    "active": len(auth.sessions),
+                    "expired": auth.expired_sessions,
+                    "requests": [s.requests for s in auth.sessions.values()],
+                },
+                "requests": {
+                    "total": self.stats.requests,
+                    "by_endpoint": dict(self.stats.by_endpoint),
+                    "by_status": dict(self.stats.by_status),
+                    "throttled": self.stats.throttled,
+                    "injected_failures": self.stats.injected_failures,
+                    "csrf_rejected": self.stats.csrf_rejected,
+                    "unauthenticated": self.stats.unauthenticated,
+                    "bad_requests": self.stats.bad_requests,
+                },
+            }
+
+    def _history_state(self, kind: str) -> dict[str, Any]:
+        store = self.data.stores[kind]
+        by_device: Counter[str] = Counter()
+        by_day_n: Counter[int] = Counter()
+        with_audio = 0
+        for record in store:
+            by_device[record.device.name] += 1
+            by_day_n[record.timestamp // _DAY_MS] += 1
+            with_audio += record.has_audio
+        by_day = {
+            datetime.fromtimestamp(day * 86_400, UTC).date().isoformat(): n
+            for day, n in sorted(by_day_n.items())
+        }
+        return {
+            "total": len(store),
+            "with_audio": with_audio,
+            "pending_deletion": len(self.data.pending_keys(kind)),
+            "deleted": self.data.deleted[kind],
+            "by_device": dict(sorted(by_device.items())),
+            "by_day": by_day,  # UTC dates
+        }

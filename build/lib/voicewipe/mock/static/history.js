@@ -1,0 +1,283 @@
+// Review ... History: filters, lazy loading through customer-history-records-v2 (as the real
+// page does), expand/play/per-entry delete, and the bulk delete behind a confirmation dialog.
+// Class names and labels come from the page's config, so the drift variant needs no JS change.
+(function () {
+  "use strict";
+  const cfg = JSON.parse(document.getElementById("apd-config").textContent);
+  const N = cfg.names, L = cfg.labels;
+  const RECORDS = "/alexa-privacy/apd/rvh/customer-history-records-v2";
+  const AUDIO = "/alexa-privacy/apd/rvh/audio";
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const $ = (id) => document.getElementById(id);
+  const list = $(N.list);
+  const message = document.querySelector("." + N.message);
+  const bar = $(N.filter_bar);
+  const toggle = bar.querySelector("button");
+  const menu = $(N.filter_menu);
+  const custom = $(N.custom_range);
+  const customError = custom.querySelector(".apd-custom-error");
+  const deleteAll = $(N.delete_all);
+  const dialog = $(N.dialog);
+  const result = $(N.result);
+  // The server's clock, so that a mock with a fixed "now" agrees with the page on "Today".
+  const skew = cfg.serverNow - Date.now();
+  const now = () => Math.floor(Date.now() + skew);
+  const dateFormat = new Intl.DateTimeFormat(cfg.locale, { year: "numeric", month: "long", day: "numeric" });
+  const timeFormat = new Intl.DateTimeFormat(cfg.locale, { hour: "numeric", minute: "2-digit" });
+  const shortDate = new Intl.DateTimeFormat(cfg.locale, { year: "numeric", month: "short", day: "numeric" });
+
+  const view = { filter: "TODAY", range: null, devices: null, token: null, loading: false, done: false, gen: 0, shown: 0 };
+
+  function dayStart(ms) { const d = new Date(ms); d.setHours(0, 0, 0, 0); return d.getTime(); }
+
+  function rangeOf(filter) {
+    const t = now(), today = dayStart(t), day = 864e5;
+    switch (filter) {
+      case "TODAY": return [today, t];
+      case "YESTERDAY": return [dayStart(today - 1), today - 1];
+      case "LAST_7_DAYS": return [t - 7 * day, t];
+      case "LAST_30_DAYS": return [t - 30 * day, t];
+      case "ALL_HISTORY": return [0, t];
+      case "CUSTOM": {
+        const s = $(N.date_start).value, e = $(N.date_end).value;
+        if (!s || !e) return null;
+        const start = new Date(s + "T00:00:00").getTime(), end = new Date(e + "T23:59:59.999").getTime();
+        if (!(start <= end)) return "invalid";
+        return [start, end];
+      }
+    }
+    return null;
+  }
+
+  function api(path, body, method) {
+    return fetch(path, {
+      method: method || "POST",
+      headers: { "content-type": "application/json", "anti-csrftoken-a2z": csrf },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+    }).then((r) => {
+      if (r.status === 401) {
+        location.href = "/ap/signin?openid.return_to=" + encodeURIComponent(location.pathname);
+        throw new Error("signed out");
+      }
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    });
+  }
+
+  function setMessage() {
+    message.classList.toggle("is-clickable", !view.done && !view.loading);
+    if (view.loading) message.textContent = L.loading;
+    else if (view.failed) message.textContent = L.load_failed;
+    else if (!view.done) message.textContent = L.show_more;
+    else message.textContent = list.children.length ? L.end_of_list : L.no_records;
+  }
+
+  function nearBottom() { return message.getBoundingClientRect().top < window.innerHeight + 300; }
+
+  function loadMore() {
+    if (view.loading || view.done || !view.range) return;
+    view.loading = true; view.failed = false; setMessage();
+    const gen = view.gen;
+    const url = `${RECORDS}?startTime=${view.range[0]}&endTime=${view.range[1]}&pageType=${cfg.pageType}`;
+    api(url, { previousRequestToken: view.token, deviceEntityIds: view.devices })
+      .then((page) => {
+        if (gen !== view.gen) return;
+        for (const record of page.customerHistoryRecords) list.appendChild(entry(record));
+        view.token = page.encodedRequestToken || null;
+        view.done = !view.token;
+        view.loading = false; setMessage();
+        if (!view.done && nearBottom()) loadMore();
+      })
+      .catch(() => { if (gen === view.gen) { view.loading = false; view.failed = true; setMessage(); } });
+  }
+
+  function reload() {
+    view.gen += 1; view.token = null; view.done = false; view.loading = false; view.failed = false;
+    list.textContent = "";
+    loadMore();
+  }
+
+  function el(tag, cls, text) {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function dateLabel(ts) {
+    const today = dayStart(now());
+    if (ts >= today) return L.today;
+    if (ts >= dayStart(today - 1)) return L.yesterday;
+    return dateFormat.format(ts);
+  }
+
+  const MAIN_TYPES = ["CUSTOMER_TRANSCRIPT", "DETECTED_SOUND", "SMART_HOME_EVENT"];
+
+  function entry(record) {
+    const box = el("div", N.box);
+    box.dataset.recordKey = record.recordKey;
+    box.dataset.timestamp = record.timestamp;
+    const head = el("div", "apd-entry-head");
+    const info = el("div", N.record_info);
+    info.append(el("span", "item record-date", dateLabel(record.timestamp)), el("span", "item record-time", timeFormat.format(record.timestamp)));
+    const meta = el("div", "apd-entry-meta");
+    meta.append(el("span", N.device, record.device.deviceName));
+    if (cfg.kind === "voice") meta.append(el("span", N.profile, record.profileName || L.unknown_speaker));
+    head.append(info, meta);
+    const items = record.voiceHistoryRecordItems || [];
+    const main = items.find((i) => MAIN_TYPES.includes(i.recordItemType));
+    const replacement = items.find((i) => i.recordItemType === "ASR_REPLACEMENT_TEXT");
+    const preview = main
+      ? el("div", `${N.preview} ${N.transcript}`, cfg.kind === "voice" ? L.quote_open + main.transcriptText + L.quote_close : main.transcriptText)
+      : el("div", `${N.preview} ${N.replacement}`, replacement ? replacement.transcriptText : "");
+    const actions = el("div", "apd-entry-actions");
+    const details = el("div", N.details);
+    details.hidden = true;
+    for (const item of items) {
+      const row = el("p", "apd-detail-" + item.recordItemType.toLowerCase());
+      const who = item.agentVisualName ? L.alexa_said : "";
+      if (who) row.append(el("b", "", who + ": "));
+      row.append(document.createTextNode(item.transcriptText));
+      details.append(row);
+    }
+    if (record.skillName) details.append(el("p", "apd-detail-skill a-color-secondary", record.skillName));
+    const expand = el("button", N.expand);
+    expand.type = "button"; expand.setAttribute("aria-expanded", "false"); expand.title = L.expand;
+    expand.innerHTML = '<span aria-hidden="true">⌄</span>';
+    expand.setAttribute("aria-label", L.expand);
+    expand.addEventListener("click", () => {
+      details.hidden = !details.hidden;
+      expand.setAttribute("aria-expanded", String(!details.hidden));
+      expand.setAttribute("aria-label", details.hidden ? L.expand : L.collapse);
+      box.classList.toggle("is-expanded", !details.hidden);
+    });
+    if (cfg.kind === "voice") {
+      const play = el("button", N.play);
+      play.type = "button"; play.setAttribute("aria-label", L.play);
+      play.innerHTML = '<span aria-hidden="true">▶</span> ' + L.play;
+      const uid = (main || replacement || {}).utteranceId;
+      play.addEventListener("click", () => playAudio(uid, box));
+      actions.append(play);
+    }
+    const del = el("button", N.delete, L.delete_entry);
+    del.type = "button";
+    del.addEventListener("click", () => deleteOne(box));
+    actions.append(del, expand);
+    const body = el("div", "apd-entry-body");
+    body.append(preview, actions);
+    box.append(head, body, details);
+    return box;
+  }
+
+  function playAudio(uid, box) {
+    fetch(`${AUDIO}?uid=${encodeURIComponent(uid)}`, { credentials: "same-origin" })
+      .then((r) => { if (!r.ok) throw new Error("no audio"); return r.blob(); })
+      .then((blob) => {
+        box.classList.add("is-playing");
+        const player = new Audio(URL.createObjectURL(blob));
+        player.addEventListener("ended", () => box.classList.remove("is-playing"));
+        return player.play().catch(() => undefined);
+      })
+      .catch(() => {
+        if (!box.querySelector(".apd-audio-missing")) box.append(el("p", "apd-audio-missing a-color-secondary", L.audio_unavailable));
+      });
+  }
+
+  function showResult(text, isError) {
+    result.textContent = text;
+    result.classList.toggle("a-alert-error", !!isError);
+    result.classList.toggle("a-alert-success", !isError);
+    result.hidden = false;
+  }
+
+  function markDeleting(box) {
+    box.classList.add(N.deleting);
+    box.setAttribute("aria-busy", "true");
+    for (const b of box.querySelectorAll("button")) b.disabled = true;
+    if (!box.querySelector("." + N.status_label)) box.querySelector(".apd-entry-head").append(el("span", N.status_label, L.deleting));
+  }
+
+  function deleteOne(box) {
+    markDeleting(box);
+    api(`${RECORDS}/delete?pageType=${cfg.pageType}`, { recordKeys: [box.dataset.recordKey] })
+      .then(() => { box.remove(); showResult(L.delete_entry_done); setMessage(); })
+      .catch(() => { box.classList.remove(N.deleting); showResult(L.delete_failed, true); });
+  }
+
+  function filterText() {
+    if (view.filter !== "CUSTOM" || !Array.isArray(view.range)) return L["date_" + view.filter];
+    return `${shortDate.format(view.range[0])} – ${shortDate.format(view.range[1])}`;
+  }
+
+  function devicesText() {
+    const names = [...menu.querySelectorAll(`input[name="${N.device_check}"]:checked`)].map((i) => i.dataset.name);
+    return names.length ? names.join(", ") : L.filter_all_devices;
+  }
+
+  function applyFilters() {
+    const filter = menu.querySelector(`input[name="${N.date_radio}"]:checked`).value;
+    view.filter = filter;
+    custom.hidden = filter !== "CUSTOM";
+    const range = rangeOf(filter);
+    customError.hidden = range !== "invalid";
+    const ids = [...menu.querySelectorAll(`input[name="${N.device_check}"]:checked`)].map((i) => i.value);
+    view.devices = ids.length ? ids : null;
+    bar.querySelector(".apd-filter-summary-date").textContent = filterText();
+    bar.querySelector(".apd-filter-summary-device").textContent = devicesText();
+    deleteAll.textContent = L["delete_all_" + filter];
+    if (range === null || range === "invalid") { view.range = null; deleteAll.disabled = true; return; }
+    view.range = range;
+    bar.querySelector(".apd-filter-summary-date").textContent = filterText();
+    deleteAll.disabled = false;
+    reload();
+  }
+
+  toggle.addEventListener("click", () => {
+    menu.hidden = !menu.hidden;
+    toggle.setAttribute("aria-expanded", String(!menu.hidden));
+  });
+  menu.addEventListener("change", applyFilters);
+  message.addEventListener("click", loadMore);
+  message.addEventListener("keydown", (e) => { if (e.key === "Enter") loadMore(); });
+  new IntersectionObserver((seen) => { if (seen.some((s) => s.isIntersecting)) loadMore(); }, { rootMargin: "300px" }).observe(message);
+  window.addEventListener("scroll", () => { if (nearBottom()) loadMore(); }, { passive: true });
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") { dialog.hidden = true; menu.hidden = true; toggle.setAttribute("aria-expanded", "false"); }
+  });
+
+  deleteAll.addEventListener("click", () => {
+    if (!view.range) return;
+    dialog.querySelector(".apd-confirm-range").textContent = filterText();
+    dialog.querySelector(".apd-confirm-devices").textContent = devicesText();
+    dialog.hidden = false;
+    $(N.confirm).focus();
+  });
+  $(N.cancel).addEventListener("click", () => { dialog.hidden = true; });
+  $(N.confirm).addEventListener("click", () => {
+    dialog.hidden = true;
+    const range = view.range, gen = view.gen;
+    for (const box of list.children) markDeleting(box);
+    deleteAll.disabled = true;
+    api(`${RECORDS}/delete?pageType=${cfg.pageType}`, { startTime: range[0], endTime: range[1], deviceEntityIds: view.devices })
+      .then((job) => {
+        showResult(L.delete_started.replace("{count}", job.requested));
+        const poll = () => api(`${RECORDS}/delete-status?deletionRequestId=${encodeURIComponent(job.deletionRequestId)}`, undefined, "GET")
+          .then((status) => {
+            if (status.status !== "COMPLETED") { setTimeout(poll, 400); return; }
+            showResult(L.delete_done.replace("{count}", status.deleted));
+            deleteAll.disabled = false;
+            if (gen === view.gen) reload();
+          })
+          .catch(() => setTimeout(poll, 1000));
+        poll();
+      })
+      .catch(() => {
+        for (const box of list.children) box.classList.remove(N.deleting);
+        deleteAll.disabled = false;
+        showResult(L.delete_failed, true);
+      });
+  });
+
+  applyFilters();
+})();

@@ -1,0 +1,280 @@
+"""The step runner: runs steps in order, records each, screenshots each, guards destructive ones.
+
+Every step that runs, in loops and sub-flows too, gets a number, a line in run.json and a
+screenshot NNN-<label>.png. A step that did not touch the page reuses the previous picture
+(hard-linked under its own name) instead of taking a new one: the page has not changed, and
+screenshots stay cheap in long loops. A destructive step without --yes is rehearsed: its
+target is found, outlined and photographed, and the run stops there, having changed nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from loguru import logger
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Frame, Locator, Page
+
+from voicewipe.artifacts import RunFolder, Shot
+from voicewipe.errors import PersonNeeded, SafetyRefusal, StepFailed, UsageError, VoicewipeError
+from voicewipe.flow.model import Flow, StepModel, describe_selector
+from voicewipe.redact import redact
+from voicewipe.runner.context import RunOptions, StepContext, StepRecord
+from voicewipe.runner.locate import build_locator
+from voicewipe.runner.origins import origin_allowed
+from voicewipe.runner.scope import Scope
+
+_OUTLINE = "el => { el.style.outline = '4px solid #d00'; el.style.outlineOffset = '2px'; }"
+
+
+class Rehearsal(Exception):
+    """Raised at the first destructive step of a run without --yes."""
+
+    def __init__(self, record: StepRecord) -> None:
+        super().__init__(record.label)
+        self.record = record
+
+
+class Runner:
+    def __init__(self, options: RunOptions, folder: RunFolder, page: Page) -> None:
+        self.options = options
+        self.folder = folder
+        self.page = page
+        self.records: list[StepRecord] = []
+        self._counter = 0
+        self._last_shot: Shot | None = None
+        self._page_changed = True
+        self._masks: list[Locator] = []
+        self._left_origin: str | None = None
+        self._origins: tuple[str, ...] = ()
+        self._depths: dict[int, int] = {}
+        page.on("framenavigated", self._on_navigation)
+
+    # --- bookkeeping ----------------------------------------------------------------------
+    def _on_navigation(self, frame: Frame) -> None:
+        self._page_changed = True
+        if frame == self.page.main_frame and not origin_allowed(frame.url, self._origins):
+            self._left_origin = frame.url
+
+    def mask(self, locator: Locator) -> None:
+        """Hide this element in every screenshot from now on (a field a secret was typed into)."""
+        self._masks.append(locator)
+
+    def add_masks(self, flow: Flow, scope: Scope) -> None:
+        from voicewipe.flow.template import render_text
+
+        for selector in flow.mask:
+            self.mask(build_locator(self.page, selector, lambda t: render_text(t, scope)))
+
+    def _new_record(self, step: StepModel, parent: int | None, scope: Scope) -> StepRecord:
+        self._counter += 1
+        record = StepRecord(
+            number=self._counter,
+            label=_title(step, scope),
+            kind=step.KIND,
+            file=step.location.file,
+            line=step.location.line,
+            parent=parent,
+            started=time.monotonic(),
+            destructive=step.destructive,
+        )
+        self.records.append(record)
+        return record
+
+    async def _screenshot(
+        self, step: StepModel, record: StepRecord, *, force: bool = False
+    ) -> None:
+        if not self.options.screenshots or (not step.screenshot and not force):
+            return
+        try:
+            if self._page_changed or self._last_shot is None or force:
+                shot = await self.folder.screenshot(
+                    self.page, record.number, record.label, self._masks
+                )
+                self._last_shot, self._page_changed = shot, False
+            else:
+                shot = self.folder.reuse(self._last_shot, record.number, record.label)
+        except PlaywrightError as error:
+            logger.debug(f"no screenshot for step {record.number}: {error.message}")
+            return
+        record.screenshot, record.screenshot_sha256 = shot.name, shot.sha256
+
+    # --- running --------------------------------------------------------------------------
+    async def run_steps(
+        self,
+        steps: Sequence[StepModel],
+        *,
+        flow: Flow,
+        scope: Scope,
+        parent: int | None = None,
+        origins: tuple[str, ...] = (),
+    ) -> None:
+        for step in steps:
+            await self.run_step(step, flow=flow, scope=scope, parent=parent, origins=origins)
+
+    async def run_step(
+        self,
+        step: StepModel,
+        *,
+        flow: Flow,
+        scope: Scope,
+        parent: int | None = None,
+        origins: tuple[str, ...] = (),
+    ) -> None:
+        self._origins = origins
+        record = self._new_record(step, parent, scope)
+        ctx = StepContext(self, flow, step, scope, record, origins)
+        depth = self._depths[parent] + 1 if parent is not None else 0
+        self._depths[record.number] = depth
+        indent = "  " * depth
+        try:
+            if step.destructive and not self.options.yes:
+                await self._rehearse(ctx)
+            await step.run(ctx)
+            if self._left_origin is not None:
+                left, self._left_origin = self._left_origin, None
+                raise SafetyRefusal(
+                    f"the page went to {left}, outside the origins flow '{flow.name}' may visit"
+                )
+            record.outcome = "ok"
+        except Rehearsal:
+            raise
+        except StepFailed as error:
+            if not step.optional:
+                await self._fail(ctx, error, indent)
+                raise
+            self._optional_failed(record, error, indent)
+        except (PersonNeeded, SafetyRefusal, UsageError) as error:
+            await self._fail(ctx, error, indent)
+            raise
+        except PlaywrightError as error:
+            # Anything Playwright raises that a step did not turn into a StepFailed itself:
+            # a closed page, a crashed browser, a navigation that failed.
+            failure = StepFailed(error.message.splitlines()[0], kind="page")
+            if not step.optional:
+                await self._fail(ctx, failure, indent)
+                raise failure from None
+            self._optional_failed(record, failure, indent)
+        finally:
+            record.duration_ms = int((time.monotonic() - record.started) * 1000)
+            if record.url is None:
+                record.url = _safe_url(self.page)
+            if step.touches_page():
+                self._page_changed = True
+        # A failed optional step leaves its picture too: what the page showed when it failed.
+        await self._screenshot(step, record)
+        if record.outcome == "ok":
+            logger.info(
+                f"{indent}{record.number:>3} ✓ {record.label} ({record.duration_ms / 1000:.1f}s)"
+            )
+
+    def _optional_failed(self, record: StepRecord, error: StepFailed, indent: str) -> None:
+        record.outcome, record.message = "optional-failed", redact(error.message)
+        logger.warning(
+            f"{indent}{record.number:>3} - {record.label}: {record.message} (optional, going on)"
+        )
+
+    async def _rehearse(self, ctx: StepContext) -> None:
+        """Find and outline the target of a destructive step, photograph it, and stop the run."""
+        record, target = ctx.record, ctx.step.target()
+        if target is not None:
+            located = await ctx.find(target)
+            try:
+                await located.locator.first.scroll_into_view_if_needed(timeout=ctx.timeout * 1000)
+                await located.locator.first.evaluate(_OUTLINE)
+            except PlaywrightError as error:
+                logger.debug(f"could not outline {record.selector}: {error.message}")
+        record.outcome = "rehearsed"
+        record.url = _safe_url(self.page)
+        record.duration_ms = int((time.monotonic() - record.started) * 1000)
+        self._page_changed = True
+        await self._screenshot(ctx.step, record, force=True)
+        what = f" on {describe_selector(target)}" if target is not None else ""
+        logger.warning(
+            f"{record.number:>3} ○ {record.label}: destructive{what}; rehearsal, not done "
+            "(give --yes to act)"
+        )
+        raise Rehearsal(record)
+
+    async def _fail(self, ctx: StepContext, error: VoicewipeError, indent: str) -> None:
+        record = ctx.record
+        record.outcome = "failed"
+        if error.reported:
+            record.message = f"step {error.step_number} failed"
+            return
+        record.url = _safe_url(self.page)
+        record.duration_ms = int((time.monotonic() - record.started) * 1000)
+        self._page_changed = True
+        await self._screenshot(ctx.step, record, force=True)
+        details = [error.message]
+        if record.selector or ctx.step.target() is not None:
+            details.append(f"selector: {record.selector or describe_selector(ctx.step.target())}")  # type: ignore[arg-type]
+        details.append(f"url: {record.url}")
+        if record.screenshot:
+            details.append(f"screenshot: {self.folder.path / record.screenshot}")
+        verb = {PersonNeeded: "needs a person", SafetyRefusal: "was refused"}.get(
+            type(error), "failed"
+        )
+        error.message = redact(
+            f"step {record.number} '{record.label}' ({record.kind}) {verb}: " + "; ".join(details)
+        )
+        error.location = ctx.step.location
+        record.message = redact(error.message)
+        error.reported, error.step_number = True, record.number
+        # The terminal gets the full message once, from the CLI; the log file gets it here.
+        logger.error(f"{indent}{record.number:>3} ✗ {record.label}")
+        logger.debug(record.message)
+
+
+def _title(step: StepModel, scope: Scope) -> str:
+    """The step's label; for an unlabelled step, its summary with the variables filled in
+    (`expect url /alexa-privacy/apd/rvh`, not `.../{{ page }}`) when they can be."""
+    from voicewipe.flow.template import TemplateProblem, is_template, render_text
+
+    title = step.title()
+    if step.label or not is_template(title):
+        return title
+    try:
+        return redact(render_text(title, scope))
+    except TemplateProblem:
+        return title
+
+
+def _safe_url(page: Page) -> str | None:
+    try:
+        return redact(page.url)
+    except PlaywrightError:
+        return None
+
+
+def outputs_of(flow: Flow, scope: Scope, *, partial: bool = False) -> dict[str, Any]:
+    """The flow's outputs. `partial`: leave out those that cannot be worked out yet (a flow
+    stopped part-way), instead of failing."""
+    from voicewipe.flow.template import TemplateProblem, render
+
+    values: dict[str, Any] = {}
+    for name, text in flow.outputs.items():
+        try:
+            values[name] = render(text, scope)
+        except TemplateProblem as problem:
+            if partial:
+                continue
+            raise StepFailed(f"output '{name}': {problem}", kind="template") from None
+    return values
+
+
+def render_origins(flow: Flow, scope: Scope) -> tuple[str, ...]:
+    """The flow's origins; one whose template gives a list (an input) adds each of its items."""
+    from voicewipe.flow.template import TemplateProblem, render
+
+    origins: list[str] = []
+    try:
+        for origin in flow.origins:
+            value = render(origin, scope)
+            items = value if isinstance(value, list | tuple) else [value]
+            origins.extend(str(item) for item in items if item)
+    except TemplateProblem as problem:
+        raise StepFailed(f"flow '{flow.name}' origins: {problem}", kind="template") from None
+    return tuple(origins)

@@ -1,0 +1,42 @@
+"""fill: type a value into an input; a secret is revealed here, and only here."""
+
+from __future__ import annotations
+
+from voicewipe.flow.model import Selector, StepModel, TargetArgs, describe_selector
+from voicewipe.runner.context import StepContext
+from voicewipe.secret import Secret
+from voicewipe.steps._act import act, ms
+
+
+class FillArgs(TargetArgs):
+    value: str
+
+
+class Fill(StepModel):
+    KIND = "fill"
+    fill: FillArgs
+
+    def summary(self) -> str:
+        return f"fill {describe_selector(self.fill.target)}"
+
+    def target(self) -> Selector:
+        return self.fill.target
+
+    async def run(self, ctx: StepContext) -> None:
+        value = ctx.render(self.fill.value)
+        located = await ctx.find(self.fill.target)
+        if isinstance(value, Secret):
+            # Hide the field in this and every later screenshot before anything is typed.
+            ctx.runner.mask(located.locator)
+            ctx.record.details["secret"] = value.name
+            secret = value
+            await act(
+                f"fill {located.description}",
+                lambda: located.locator.fill(secret.reveal(), timeout=ms(ctx.timeout)),
+            )
+            return
+        text = "" if value is None else str(value)
+        await act(
+            f"fill {located.description}",
+            lambda: located.locator.fill(text, timeout=ms(ctx.timeout)),
+        )

@@ -1,0 +1,48 @@
+"""goto: open an address (absolute, or relative to the current page)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+from urllib.parse import urljoin
+
+from pydantic import model_validator
+
+from voicewipe.errors import StepFailed
+from voicewipe.flow.model import Model, StepModel
+from voicewipe.runner.context import StepContext
+from voicewipe.steps._act import act, ms
+
+
+class GotoArgs(Model):
+    url: str
+    wait_until: Literal["load", "domcontentloaded", "networkidle", "commit"] = "load"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"url": value} if isinstance(value, str) else value
+
+
+class Goto(StepModel):
+    KIND = "goto"
+    goto: GotoArgs
+
+    def summary(self) -> str:
+        return f"go to {self.goto.url}"
+
+    async def run(self, ctx: StepContext) -> None:
+        url = ctx.render_text(self.goto.url)
+        if ctx.page.url not in ("", "about:blank"):
+            url = urljoin(ctx.page.url, url)
+        ctx.check_origin(url)
+        response = await act(
+            f"open {url}",
+            lambda: ctx.page.goto(url, wait_until=self.goto.wait_until, timeout=ms(ctx.timeout)),
+        )
+        ctx.record.url = ctx.page.url
+        if response is not None and response.status >= 400:
+            raise StepFailed(
+                f"{url} answered {response.status} {response.status_text}",
+                kind="http",
+                status=response.status,
+            )

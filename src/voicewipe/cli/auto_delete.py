@@ -1,0 +1,43 @@
+"""`voicewipe auto-delete`: how long Alexa keeps recordings, and the two switches."""
+
+from __future__ import annotations
+
+import argparse
+
+from voicewipe.cli.alexa import add_common_arguments, execute
+
+CHOICES = {
+    "3-months": "3-months",
+    "18-months": "18-months",
+    "off": "until-deleted",
+    "dont-save": "dont-save",
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "keep",
+        choices=list(CHOICES),
+        help="3-months or 18-months: delete older recordings; off: keep until I delete them; "
+        "dont-save: save none (also deletes the existing ones)",
+    )
+    parser.add_argument("--deletion-by-voice", choices=["on", "off"])
+    parser.add_argument(
+        "--improve-alexa", choices=["on", "off"], help="let Amazon use recordings to improve Alexa"
+    )
+    add_common_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from voicewipe.alexa import operations
+
+    async def body(job: operations.AlexaJob, archive: operations.Archive) -> None:
+        await operations.auto_delete(
+            job,
+            archive,
+            keep=CHOICES[args.keep],
+            deletion_by_voice=args.deletion_by_voice,
+            improve_alexa=args.improve_alexa,
+        )
+
+    return execute(args, "auto-delete", body)

@@ -1,0 +1,49 @@
+"""`voicewipe delete`: delete recordings through the page's own controls, after checking that
+a verified export holds them, and verify afterwards that none remain."""
+
+from __future__ import annotations
+
+import argparse
+
+from voicewipe.cli.alexa import add_common_arguments, execute
+from voicewipe.cli.export import HISTORIES, period_of
+from voicewipe.errors import UsageError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--all", action="store_true", help="all history")
+    parser.add_argument("--since", metavar="DATE", help="first day to delete (YYYY-MM-DD)")
+    parser.add_argument("--until", metavar="DATE", help="last day to delete (YYYY-MM-DD)")
+    parser.add_argument("--device", metavar="NAME", help="only this device's recordings")
+    parser.add_argument(
+        "--what", choices=HISTORIES, default="voice", help="which history (default: voice)"
+    )
+    parser.add_argument(
+        "--no-export",
+        action="store_true",
+        help="delete even what no verified export holds (the recordings are lost for good)",
+    )
+    add_common_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from voicewipe.alexa import operations
+
+    if args.all == bool(args.since or args.until):
+        raise UsageError("say what to delete: --all, or --since DATE --until DATE")
+    if not args.all and not (args.since and args.until):
+        raise UsageError("a range needs both --since DATE and --until DATE")
+    period = period_of(args)
+    assert isinstance(period, operations.Period)
+
+    async def body(job: operations.AlexaJob, archive: operations.Archive) -> None:
+        await operations.delete(
+            job,
+            archive,
+            period,
+            history=args.what,
+            device=args.device,
+            require_export=not args.no_export,
+        )
+
+    return execute(args, "delete", body)

@@ -1,0 +1,31 @@
+"""`voicewipe wipe` from a fresh account: everything exported, verified, deleted, verified,
+and auto-delete set, checked on the mock site and on disk."""
+
+from __future__ import annotations
+
+import hashlib
+
+
+def test_wipe_from_a_fresh_account(mock, vw):
+    before = mock.state()["histories"]["voice"]
+    done = vw("wipe", "--yes", "--json")
+    assert done.code == 0, done.result.err
+    state = mock.state()
+    assert state["histories"]["voice"]["total"] == 0
+    assert state["settings"]["retention"] == "THREE_MONTHS"
+
+    records = done.records()
+    assert len(records) == before["total"] == len({r["record_key"] for r in records})
+    with_audio = [r for r in records if r["audio"]]
+    assert len(with_audio) == before["with_audio"]
+    manifest = done.manifest()["histories"]["voice"]
+    for record in with_audio:
+        data = (done.archive() / "audio" / record["audio"]).read_bytes()
+        assert data[:4] == b"RIFF"  # decompressed, playable WAV
+        assert manifest["audio_files"][record["audio"]]["sha256"] == hashlib.sha256(data).hexdigest()
+
+    summary = done.summary
+    assert summary["export"]["verified"] is True
+    assert summary["delete"] == summary["delete"] | {"deleted": before["total"], "remaining": 0}
+    assert summary["auto_delete"]["retention"] == "3-months"
+    assert summary["auto_delete"]["retention_label"] == "Save recordings for 3 months"
