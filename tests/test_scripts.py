@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -18,3 +19,37 @@ def test_the_wrapper_sets_up_and_runs_the_cli() -> None:
         check=False,
     )
     assert (done.returncode, done.stdout) == (0, "voicewipe 0.1.0\n"), done.stderr
+
+
+def _readme_main_job() -> list[str]:
+    """The main-job command exactly as the README gives it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [line.strip() for line in readme.splitlines() if line.startswith("    scripts/")]
+    assert lines[0].startswith("scripts/voicewipe "), lines
+    return lines[0].split()
+
+
+def test_the_readme_main_job_wipes_the_mock_site(tmp_path: Path) -> None:
+    """`scripts/voicewipe wipe --mock --yes`, run as a new user would, from an empty folder."""
+    command = _readme_main_job()
+    assert command[1:] == ["wipe", "--mock", "--yes"]
+    done = subprocess.run(
+        [str(ROOT / command[0]), *command[1:], "--json"],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    summary = json.loads(done.stdout)
+    assert summary["export"]["verified"] is True
+    assert summary["export"]["records"] == summary["delete"]["deleted"] > 0
+    assert summary["delete"]["remaining"] == 0
+    assert summary["auto_delete"]["retention"] == "3-months"
+    archive = tmp_path / "recordings" / "amazon.com" / "demo@example.com"
+    lines = (archive / "voice-history.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == summary["export"]["records"]
+    assert len(list((archive / "audio").glob("*.wav"))) == summary["export"]["with_audio"]
+    assert (tmp_path / "recordings" / "runs").is_dir()

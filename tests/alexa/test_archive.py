@@ -1,0 +1,129 @@
+"""The export on disk without a browser: merging, resume, audio bookkeeping, what counts as
+safe to delete, and damaged files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from voicewipe.alexa.archive import Archive, audio_file_name
+from voicewipe.errors import UsageError
+
+
+def _line(n: int, *, uid: str | None = None) -> dict[str, object]:
+    return {
+        "record_key": f"C#{1_700_000_000_000 + n}#DT#S{n}",
+        "timestamp_ms": 1_700_000_000_000 + n,
+        "timestamp": "x",
+        "transcript": f"utterance {n}",
+        "utterance_id": uid if uid is not None else f"DT:1.0/2024/06/03/07/S{n}/00:00::TNIH_2V.{n}",
+    }
+
+
+def _open(out: Path) -> Archive:
+    return Archive.open(out, marketplace="amazon.com", account="a@example.com", site="https://x")
+
+
+def _save_audio(archive: Archive, item: dict[str, str], data: bytes = b"RIFFdata") -> None:
+    archive.audio_dir.mkdir(parents=True, exist_ok=True)
+    (archive.audio_dir / item["file"]).write_bytes(data)
+
+
+def test_audio_file_names_are_safe_and_distinct() -> None:
+    a = audio_file_name("DT:1.0/2024/06/03/07/S1/00:00::TNIH_2V.x")
+    b = audio_file_name("DT_1.0_2024_06_03_07_S1_00_00__TNIH_2V.x")  # same after replacing
+    assert "/" not in a and ":" not in a and a.endswith(".wav")
+    assert a != b
+    assert audio_file_name("plain-id") == "plain-id.wav"
+
+
+def test_merge_never_duplicates_and_keeps_audio_state(tmp_path: Path) -> None:
+    archive = _open(tmp_path)
+    assert archive.merge("voice", [_line(1), _line(2)], audio=True) == 2
+    todo = archive.audio_todo("voice")
+    _save_audio(archive, todo[0])
+    archive.settle_audio("voice", todo)  # the second has no file: the site had no audio
+    archive.save()
+
+    again = _open(tmp_path)
+    assert again.merge("voice", [_line(2), _line(1), _line(3)], audio=True) == 1
+    records = again.history("voice").records
+    assert len(records) == 3
+    assert records[_line(1)["record_key"]]["has_audio"] is True  # type: ignore[index]
+    assert records[_line(2)["record_key"]]["has_audio"] is False  # type: ignore[index]
+    assert [i["key"] for i in again.audio_todo("voice")] == [_line(3)["record_key"]]
+
+
+def test_saved_files_round_trip_with_checksums(tmp_path: Path) -> None:
+    archive = _open(tmp_path)
+    archive.merge("voice", [_line(2), _line(1)], audio=True)
+    archive.add_range("voice", 0, 2_000_000_000_000, reported=2)
+    todo = archive.audio_todo("voice")
+    for item in todo:
+        _save_audio(archive, item, b"RIFF" + item["key"].encode())
+    archive.settle_audio("voice", todo)
+    archive.save()
+
+    lines = (archive.root / "voice-history.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x)["timestamp_ms"] for x in lines] == sorted(
+        json.loads(x)["timestamp_ms"] for x in lines
+    )  # oldest first
+    manifest = json.loads(archive.manifest_path.read_text(encoding="utf-8"))
+    voice = manifest["histories"]["voice"]
+    assert voice["records"] == 2 and voice["with_audio"] == 2
+    assert voice["ranges"][0]["reported"] == voice["ranges"][0]["written"] == 2
+    for name, entry in voice["audio_files"].items():
+        data = (archive.audio_dir / name).read_bytes()
+        assert entry == entry | {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    assert voice["sha256"] == hashlib.sha256("".join(f"{x}\n" for x in lines).encode()).hexdigest()
+
+
+def test_only_verified_records_are_safe_to_delete(tmp_path: Path) -> None:
+    archive = _open(tmp_path)
+    archive.merge("voice", [_line(1), _line(2), _line(3), _line(4, uid="")], audio=True)
+    todo = archive.audio_todo("voice")
+    first, second, _third = todo  # the fourth has no utterance id: no audio to fetch
+    _save_audio(archive, first)
+    _save_audio(archive, second)
+    archive.settle_audio("voice", [first, second])
+    safe = archive.verified_keys("voice")
+    assert set(safe) == {first["key"], second["key"], _line(4)["record_key"]}
+
+    (archive.audio_dir / second["file"]).write_bytes(b"RIFF changed on disk")
+    assert second["key"] not in archive.verified_keys("voice")
+    check = archive.check_audio("voice")
+    assert check.bad == [second["key"]]  # and it goes back to the queue
+    assert second["key"] in {i["key"] for i in archive.audio_todo("voice")}
+
+
+def test_files_a_killed_run_saved_are_adopted_and_temporaries_removed(tmp_path: Path) -> None:
+    archive = _open(tmp_path)
+    archive.merge("voice", [_line(1), _line(2)], audio=True)
+    archive.save()
+    todo = archive.audio_todo("voice")
+    _save_audio(archive, todo[0])  # saved, but the run died before the manifest said so
+    leftover = archive.audio_dir / f".{todo[1]['file']}.123.tmp"
+    leftover.write_bytes(b"RIFF half")
+
+    again = _open(tmp_path)
+    assert not leftover.exists()
+    assert again.adopt_downloaded("voice") == 1
+    assert [i["key"] for i in again.audio_todo("voice")] == [todo[1]["key"]]
+
+
+def test_a_damaged_manifest_or_record_file_is_a_clear_error(tmp_path: Path) -> None:
+    archive = _open(tmp_path)
+    archive.merge("voice", [_line(1)], audio=False)
+    archive.save()
+    archive.manifest_path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"manifest\.json is damaged"):
+        _open(tmp_path)
+
+    archive.save()
+    with (archive.root / "voice-history.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write('{"record_key": "cut off in the mid\n')
+    with pytest.raises(UsageError, match=r"voice-history\.jsonl:2: not a JSON line"):
+        _open(tmp_path)
