@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from clirun import Result, run_cli
 
+from clirun import Result, run_cli
 from voicewipe.mock import MockConfig, MockSite
 
 ACCOUNT = "demo@example.com"

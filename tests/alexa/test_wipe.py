@@ -22,7 +22,8 @@ def test_wipe_from_a_fresh_account(mock, vw):
     for record in with_audio:
         data = (done.archive() / "audio" / record["audio"]).read_bytes()
         assert data[:4] == b"RIFF"  # decompressed, playable WAV
-        assert manifest["audio_files"][record["audio"]]["sha256"] == hashlib.sha256(data).hexdigest()
+        saved = manifest["audio_files"][record["audio"]]
+        assert saved["sha256"] == hashlib.sha256(data).hexdigest()
 
     summary = done.summary
     assert summary["export"]["verified"] is True
