@@ -219,12 +219,23 @@ def test_validate_mixes_good_and_bad_files(cli):
     )
 
 
-def test_validate_of_a_folder(cli):
+def test_validate_of_a_folder_checks_every_flow_in_it(cli):
     result = cli("validate", "broken")
-    assert (result.code, result.err) == (
-        2,
-        "broken: is a folder, not a flow file\n1 of 1 flow(s) invalid\n",
-    )
+    files = sorted((HERE / "broken").glob("*.yaml"))
+    assert result.code == 2
+    assert result.err.endswith(f"\n{len(files)} of {len(files)} flow(s) invalid\n")
+    assert result.out == ""
+
+
+def test_validate_of_the_alexa_flows_folder_checks_its_data_files_too(cli):
+    result = cli("validate", str(ROOT / "flows" / "alexa"))
+    assert (result.code, result.err) == (0, "")
+    said = {
+        Path(line.split(": ")[0]).name: line.split(": ", 1)[1] for line in result.out.splitlines()
+    }
+    assert said["marketplaces.yaml"] == "ok (4 marketplaces)"
+    assert said["ja-JP.yaml"] == "ok (language ja-JP)"
+    assert said["delete.yaml"].startswith("ok (delete, ")
 
 
 def test_every_test_flow_and_the_sample_are_valid(cli):
