@@ -12,6 +12,8 @@ from pathlib import Path
 
 from enginedata import BLOB, PAGES
 
+from clirun import run_cli
+
 HERE = Path(__file__).parent
 
 
@@ -384,3 +386,22 @@ def test_repeat_fails_when_max_is_reached(runs, api_server):
 
 def test_fail_step_message(runs, api_server):
     assert _failure(runs, api_server, "Stop on purpose") == "stopped after 2 tries"
+
+
+def test_quiet_steps_stay_off_the_terminal_but_not_out_of_run_json(tmp_path, site):
+    flow = tmp_path / "quiet.yaml"
+    flow.write_text(
+        "name: quiet\norigins: ['{{ base_url }}']\ninputs: {base_url: {type: string}}\n"
+        "steps:\n"
+        "  - {label: Loud step, set: {a: 1}}\n"
+        "  - {label: Quiet step, quiet: true, write: {to: 'q/{{ a }}.txt', value: x}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run_cli("run", str(flow), "--out", str(out), "--var", f"base_url={site}")
+    assert result.code == 0, result.err
+    assert "Loud step" in result.err and "Quiet step" not in result.err
+    folder = next((out / "runs").iterdir())
+    labels = [s["label"] for s in json.loads((folder / "run.json").read_text())["steps"]]
+    assert labels == ["Loud step", "Quiet step"]
+    assert "Quiet step" in (folder / "voicewipe.log").read_text(encoding="utf-8")

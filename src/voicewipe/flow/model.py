@@ -175,6 +175,11 @@ class StepModel(Model):
         False, description="acts only with --yes; otherwise the run is a rehearsal and stops here"
     )
     screenshot: bool = Field(True, description="leave a screenshot of the page after the step")
+    quiet: bool = Field(
+        False,
+        description="not listed on the terminal when it succeeds (a step run for each of "
+        "thousands of items); still in run.json and the log file",
+    )
 
     _location: Location = PrivateAttr(default=Location("<flow>", 0, 0))
 

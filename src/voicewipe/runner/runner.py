@@ -166,8 +166,9 @@ class Runner:
         # A failed optional step leaves its picture too: what the page showed when it failed.
         await self._screenshot(step, record)
         if record.outcome == "ok":
-            logger.info(
-                f"{indent}{record.number:>3} ✓ {record.label} ({record.duration_ms / 1000:.1f}s)"
+            logger.log(
+                "DEBUG" if step.quiet else "INFO",
+                f"{indent}{record.number:>3} ✓ {record.label} ({record.duration_ms / 1000:.1f}s)",
             )
 
     def _optional_failed(self, record: StepRecord, error: StepFailed, indent: str) -> None:
