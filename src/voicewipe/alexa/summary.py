@@ -44,7 +44,7 @@ def _auto_delete(part: dict[str, Any]) -> list[str]:
             "again with --yes to change it"
         ]
     if "retention" not in part:
-        return ["Auto-delete: not reached"]
+        return ["Auto-delete: stopped before the settings were read back"]
     on = {True: "on", False: "off"}
     lines = [
         f'Auto-delete: "{part["retention_label"]}" ({part["retention"]}), read back from the '

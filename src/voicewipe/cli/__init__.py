@@ -92,7 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         run = cast(Callable[[argparse.Namespace], int], args._run)
         return run(args)
     except VoicewipeError as error:
-        print(f"voicewipe: {error}", file=sys.stderr)
+        # One line, whatever a page's text put into the message.
+        print("voicewipe: " + " ".join(str(error).split("\n")), file=sys.stderr)
         return error.exit_code
     except BrokenPipeError:
         # The reader went away (`voicewipe schema | head`): not an error of ours.

@@ -140,6 +140,8 @@ class Runner:
                 )
             record.outcome = "ok"
         except Rehearsal:
+            if record.outcome == "running":  # a step around the rehearsed one
+                record.outcome = "stopped"
             raise
         except StepFailed as error:
             if not step.optional:
@@ -192,7 +194,7 @@ class Runner:
         record.duration_ms = int((time.monotonic() - record.started) * 1000)
         self._page_changed = True
         await self._screenshot(ctx.step, record, force=True)
-        what = f" on {describe_selector(target)}" if target is not None else ""
+        what = f" on {record.selector or describe_selector(target)}" if target is not None else ""
         logger.warning(
             f"{record.number:>3} ○ {record.label}: destructive{what}; rehearsal, not done "
             "(give --yes to act)"
