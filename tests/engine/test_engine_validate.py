@@ -339,3 +339,15 @@ def test_committed_schema_is_up_to_date(cli):
     result = cli("schema")
     committed = json.loads((ROOT / "flows" / "flow.schema.json").read_text(encoding="utf-8"))
     assert json.loads(result.out) == committed, "run: voicewipe schema > flows/flow.schema.json"
+
+
+def test_validate_knows_the_alexa_data_files_given_one_by_one(cli):
+    alexa = ROOT / "flows" / "alexa"
+    result = cli(
+        "validate", str(alexa / "marketplaces.yaml"), str(alexa / "languages" / "de-DE.yaml")
+    )
+    assert (result.code, result.err) == (0, "")
+    assert [line.split(": ", 1)[1] for line in result.out.splitlines()] == [
+        "ok (4 marketplaces)",
+        "ok (language de-DE)",
+    ]

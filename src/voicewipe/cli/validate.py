@@ -22,6 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _checks(path: Path) -> Iterator[tuple[Path, Callable[[], str]]]:
+    """What to check for a path given: a flow file, a data file of an Alexa flows folder
+    (marketplaces.yaml, languages/*.yaml), or a folder of them."""
     from voicewipe.alexa import sitefiles
     from voicewipe.flow.loader import load_flow
 
@@ -32,27 +34,35 @@ def _checks(path: Path) -> Iterator[tuple[Path, Callable[[], str]]]:
 
         return check
 
-    if not path.is_dir():
-        yield path, flow_check(path)
-        return
-    if (path / "marketplaces.yaml").is_file():
-
-        def markets() -> str:
-            found = sitefiles.marketplaces(path)
+    def markets_check(root: Path) -> Callable[[], str]:
+        def check() -> str:
+            found = sitefiles.marketplaces(root)
             for market in found.values():
-                sitefiles.language(path, market.language)
+                sitefiles.language(root, market.language)
             return f"ok ({len(found)} marketplaces)"
 
-        yield path / "marketplaces.yaml", markets
+        return check
 
-        def language_check(file: Path) -> Callable[[], str]:
-            return lambda: f"ok (language {sitefiles.language(path, file.stem).language})"
+    def language_check(root: Path, file: Path) -> Callable[[], str]:
+        return lambda: f"ok (language {sitefiles.language(root, file.stem).language})"
 
-        for file in sorted((path / "languages").glob("*.yaml")):
-            yield file, language_check(file)
-    for file in sorted(path.glob("*.yaml")):
-        if file.name != "marketplaces.yaml":
-            yield file, flow_check(file)
+    def is_flows_folder(folder: Path) -> bool:
+        return (folder / "marketplaces.yaml").is_file()
+
+    if path.is_dir():
+        if is_flows_folder(path):
+            yield path / "marketplaces.yaml", markets_check(path)
+            for file in sorted((path / "languages").glob("*.yaml")):
+                yield file, language_check(path, file)
+        for file in sorted(path.glob("*.yaml")):
+            if file.name != "marketplaces.yaml":
+                yield file, flow_check(file)
+    elif path.name == "marketplaces.yaml" and is_flows_folder(path.parent):
+        yield path, markets_check(path.parent)
+    elif path.parent.name == "languages" and is_flows_folder(path.parent.parent):
+        yield path, language_check(path.parent.parent, path)
+    else:
+        yield path, flow_check(path)
 
 
 def run(args: argparse.Namespace) -> int:
