@@ -185,8 +185,9 @@ async def auto_delete(
     keep: str | None,
     deletion_by_voice: str | None = None,
     improve_alexa: str | None = None,
+    require_export: bool = True,
 ) -> dict[str, Any]:
-    summary: dict[str, Any] = {"asked": keep}
+    summary: dict[str, Any] = {"asked": keep, "export_required": require_export}
     job.summary["auto_delete"] = summary
     try:
         out = await job.flow(
@@ -194,10 +195,16 @@ async def auto_delete(
             keep=keep or "",
             deletion_by_voice=deletion_by_voice or "",
             improve_alexa=improve_alexa or "",
+            exported=archive.verified_keys("voice") if require_export else {},
+            require_export=require_export,
         )
     except Rehearsal:
         outputs = job.job.result.outputs
-        summary.update(rehearsal=True, retention=outputs.get("before_retention"))
+        summary.update(
+            rehearsal=True,
+            retention=outputs.get("before_retention"),
+            would_delete=outputs.get("would_delete", 0),
+        )
         raise
     summary.update(
         retention=out["retention"],
@@ -205,6 +212,7 @@ async def auto_delete(
         deletion_by_voice=out["deletion_by_voice"],
         improve_alexa=out["improve_alexa"],
         changed=out["changed"],
+        deleted_by_setting=out["would_delete"],
     )
     summary["changed_since_last_run"] = _compare_with_last(archive, out)
     _remember(archive, out)

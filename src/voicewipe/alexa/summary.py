@@ -39,9 +39,12 @@ def _delete(part: dict[str, Any]) -> list[str]:
 
 def _auto_delete(part: dict[str, Any]) -> list[str]:
     if part.get("rehearsal"):
+        would = part.get("would_delete") or 0
+        deletes = f"; the new setting would delete {would} recordings now" if would else ""
+        now = part.get("retention")
         return [
-            f"Auto-delete: REHEARSAL, nothing changed; it reads {part.get('retention')!r}; run "
-            "again with --yes to change it"
+            f"Auto-delete: REHEARSAL, nothing changed; it reads {now!r}{deletes}; run again "
+            "with --yes to change it"
         ]
     if "retention" not in part:
         return ["Auto-delete: stopped before the settings were read back"]
@@ -51,6 +54,8 @@ def _auto_delete(part: dict[str, Any]) -> list[str]:
         f"page; deletion by voice {on[part['deletion_by_voice']]}, recordings used to improve "
         f"Alexa {on[part['improve_alexa']]}"
     ]
+    if part.get("deleted_by_setting"):
+        lines.append(f"  the new setting deleted {part['deleted_by_setting']} older recordings")
     if part.get("changed_since_last_run"):
         changes = ", ".join(
             f"{k} {a} -> {b}" for k, (a, b) in part["changed_since_last_run"].items()

@@ -25,6 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--improve-alexa", choices=["on", "off"], help="let Amazon use recordings to improve Alexa"
     )
+    parser.add_argument(
+        "--no-export",
+        action="store_true",
+        help="allow a setting that deletes recordings no verified export holds",
+    )
     add_common_arguments(parser)
 
 
@@ -38,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
             keep=CHOICES[args.keep],
             deletion_by_voice=args.deletion_by_voice,
             improve_alexa=args.improve_alexa,
+            require_export=not args.no_export,
         )
 
     return execute(args, "auto-delete", body)

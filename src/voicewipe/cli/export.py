@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 
 from voicewipe.cli.alexa import add_common_arguments, execute, parse_date
 from voicewipe.errors import UsageError
@@ -29,6 +30,8 @@ def period_of(args: argparse.Namespace) -> object:
     until = parse_date(args.until, "--until") if args.until else None
     if since and until and since > until:
         raise UsageError(f"--since {since} is after --until {until}")
+    if since and since > date.today():
+        raise UsageError(f"--since {since} is in the future")
     return Period(since, until)
 
 

@@ -44,7 +44,8 @@ def _epoch_ms(value: Any) -> int:
 def _iso(value: Any) -> str:
     """Milliseconds since the epoch (or a date) as UTC ISO 8601 text."""
     if isinstance(value, int | float):
-        return datetime.fromtimestamp(value / 1000, UTC).isoformat().replace("+00:00", "Z")
+        moment = datetime.fromtimestamp(value / 1000, UTC)
+        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     if isinstance(value, datetime | date):
         return value.isoformat()
     raise TemplateProblem(f"iso: cannot turn {type(value).__name__} into a time")

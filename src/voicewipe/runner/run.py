@@ -162,7 +162,8 @@ class Job:
         data = {
             "voicewipe": __version__,
             "flow": self.name,
-            "file": self.flows[0]["file"] if self.flows else None,
+            # The flow file, when the run was one flow (`voicewipe run`); `flows` lists them all.
+            "file": self.flows[0]["file"] if len(self.flows) == 1 else None,
             "flows": self.flows,
             "started": self.started.isoformat(),
             "finished": datetime.now(UTC).isoformat(),
