@@ -4,6 +4,7 @@ the recordings and settings as they were; the export, which comes first, is stil
 
 from __future__ import annotations
 
+import zipfile
 from typing import Any
 
 
@@ -53,3 +54,18 @@ def test_auto_delete_on_a_drifted_page_changes_nothing(mock, vw):
     assert done.run_json["destructive_steps_done"] == 0
     _untouched(before, mock.state())
     assert mock.state()["settings"]["retention"] == "UNTIL_DELETED"
+
+
+def test_a_failed_run_keeps_its_trace_only_when_no_secret_was_typed(mock, vw):
+    """A trace records what was typed: a run that signed in (typing the password) keeps none;
+    a run on a saved sign-in keeps its trace for the person mending the flow."""
+    mock.configure(drift=True)
+    signed_in = vw("delete", "--all", "--no-export", "--yes", "--timeout", "3", "--no-screenshots")
+    assert signed_in.code == 1, signed_in.result.err
+    assert not (signed_in.run_folders[-1] / "trace.zip").exists()
+    assert "no trace.zip: a password or code was typed" in signed_in.result.err
+
+    reused = vw("delete", "--all", "--no-export", "--yes", "--timeout", "3", "--no-screenshots")
+    assert reused.code == 1, reused.result.err
+    assert reused.run_json["trace"] == "trace.zip"
+    assert zipfile.is_zipfile(reused.run_folders[-1] / "trace.zip")

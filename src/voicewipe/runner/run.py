@@ -136,11 +136,13 @@ class Job:
             result.error = error
         try:
             if self._session is not None:
+                secret_typed = self._runner is not None and self._runner.secret_typed
                 result.trace = await finish_tracing(
                     self._session,
                     self.options,
                     failed=result.outcome == "failed",
                     path=self.folder.trace_file,
+                    secret_typed=secret_typed,
                 )
         finally:
             try:

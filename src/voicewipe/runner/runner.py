@@ -50,6 +50,9 @@ class Runner:
         self._left_origin: str | None = None
         self._origins: tuple[str, ...] = ()
         self._depths: dict[int, int] = {}
+        # A Playwright trace records typed text and the page's inputs: once a secret has been
+        # typed, the run's trace is never written to disk.
+        self.secret_typed = False
         page.on("framenavigated", self._on_navigation)
 
     # --- bookkeeping ----------------------------------------------------------------------

@@ -64,12 +64,19 @@ async def open_session(
 
 
 async def finish_tracing(
-    session: Session, options: RunOptions, *, failed: bool, path: Path
+    session: Session, options: RunOptions, *, failed: bool, path: Path, secret_typed: bool = False
 ) -> Path | None:
-    """Stop tracing; keep trace.zip when asked to. Returns its path when kept."""
+    """Stop tracing; keep trace.zip when asked to, and never when a secret was typed (the
+    trace would hold it). Returns its path when kept."""
     if not session.tracing:
         return None
     keep = options.tracing == "on" or (options.tracing == "retain-on-failure" and failed)
+    if keep and secret_typed:
+        logger.warning(
+            "no trace.zip: a password or code was typed in this run, and a trace would hold it "
+            "(a run that reuses a saved sign-in keeps its trace)"
+        )
+        keep = False
     try:
         if keep:
             await session.context.tracing.stop(path=path)

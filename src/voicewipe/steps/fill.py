@@ -28,6 +28,7 @@ class Fill(StepModel):
         if isinstance(value, Secret):
             # Hide the field in this and every later screenshot before anything is typed.
             ctx.runner.mask(located.locator)
+            ctx.runner.secret_typed = True  # a trace of this run would hold it: not kept
             ctx.record.details["secret"] = value.name
             secret = value
             await act(
