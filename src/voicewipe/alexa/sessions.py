@@ -42,8 +42,7 @@ def load(site: str, account: str) -> dict[str, Any] | None:
 def save(site: str, account: str, state: dict[str, Any]) -> Path:
     path = session_file(site, account)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    write_atomic(path, json.dumps(state).encode())
-    path.chmod(0o600)
+    write_atomic(path, json.dumps(state).encode(), mode=0o600)
     return path
 
 
