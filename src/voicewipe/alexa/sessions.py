@@ -44,12 +44,3 @@ def save(site: str, account: str, state: dict[str, Any]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     write_atomic(path, json.dumps(state).encode(), mode=0o600)
     return path
-
-
-def forget(site: str, account: str) -> bool:
-    path = session_file(site, account)
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        return False
-    return True

@@ -102,6 +102,3 @@ def flow(root: Path, name: str) -> Flow:
     from voicewipe.flow.loader import load_flow
 
     return load_flow(root / f"{name}.yaml")
-
-
-FLOW_NAMES = ("sign-in", "list", "audio", "delete", "auto-delete")

@@ -33,9 +33,6 @@ class Target:
     mock: bool  # the built-in or an already running mock site
     keep_session: bool  # save the sign-in for later runs (not for a throwaway mock)
 
-    def flow_inputs(self) -> dict[str, Any]:
-        return {"site": self.site}
-
 
 @dataclass(frozen=True)
 class TargetOptions:
