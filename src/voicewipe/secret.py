@@ -23,11 +23,14 @@ class SecretLeak(Exception):
 
 
 class Secret:
-    __slots__ = ("_value", "name")
+    __slots__ = ("_value", "name", "origins")
 
-    def __init__(self, name: str, value: str) -> None:
+    def __init__(self, name: str, value: str, *, origins: tuple[str, ...] = ()) -> None:
         self.name: Final = name
         self._value: Final = value
+        # Where it may be typed (scheme://host[:port]); empty: any origin the flow may visit.
+        # Set by whoever made the secret (the marketplace's sign-in hosts), never by a flow.
+        self.origins: Final = origins
         redact.register(value)
 
     def reveal(self) -> str:

@@ -1,7 +1,10 @@
 """Saved sign-ins: the browser's cookies and local storage after a sign-in, so that later runs
 (a nightly cron job) open the privacy pages without seeing the sign-in page.
 
-Kept in the user's state folder, one file per site and account, readable by the user only.
+A saved sign-in opens the account as surely as the password, so it is kept like one: one file
+per site and account in the user's state folder, readable by the user only, and encrypted
+(Fernet: AES-128-CBC with an HMAC) with a key that lives in the OS keyring. The file alone
+opens nothing. Without a keyring, nothing is saved and every run signs in.
 """
 
 from __future__ import annotations
@@ -21,26 +24,60 @@ def sessions_dir() -> Path:
     return Path(platformdirs.user_state_dir("voicewipe", appauthor=False)) / "sessions"
 
 
+def _safe(account: str) -> str:
+    return "".join(c if c.isalnum() or c in "@._+-" else "_" for c in account.lower())
+
+
 def session_file(site: str, account: str) -> Path:
     host = urlsplit(site).netloc.replace(":", "_") or "site"
-    safe_account = "".join(c if c.isalnum() or c in "@._+-" else "_" for c in account)
-    return sessions_dir() / f"{host}--{safe_account}.json"
+    return sessions_dir() / f"{host}--{_safe(account)}.session"
+
+
+def _fernet() -> Any:
+    from cryptography.fernet import Fernet
+
+    from voicewipe.credentials import session_key
+
+    return Fernet(session_key())
 
 
 def load(site: str, account: str) -> dict[str, Any] | None:
+    from cryptography.fernet import InvalidToken
+
+    from voicewipe.credentials import KeyringUnavailable
+
     path = session_file(site, account)
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists():
         return None
-    except (OSError, ValueError) as error:
-        logger.warning(f"the saved sign-in {path} cannot be read ({error}); signing in afresh")
+    try:
+        state = json.loads(_fernet().decrypt(path.read_bytes()))
+    except KeyringUnavailable as error:
+        logger.warning(f"the saved sign-in cannot be opened: {error}")
+        return None
+    except (InvalidToken, OSError, ValueError):
+        logger.warning(f"the saved sign-in {path} cannot be read (another key?); signing in afresh")
         return None
     return state if isinstance(state, dict) else None
 
 
-def save(site: str, account: str, state: dict[str, Any]) -> Path:
+def save(site: str, account: str, state: dict[str, Any]) -> Path | None:
+    from voicewipe.credentials import KeyringUnavailable
+
     path = session_file(site, account)
+    try:
+        token = _fernet().encrypt(json.dumps(state).encode())
+    except KeyringUnavailable as error:
+        logger.warning(f"the sign-in is not saved (the next run signs in again): {error}")
+        return None
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    write_atomic(path, json.dumps(state).encode(), mode=0o600)
+    write_atomic(path, token, mode=0o600)
     return path
+
+
+def forget_account(account: str) -> int:
+    """Remove every saved sign-in of this account; returns how many."""
+    removed = 0
+    for path in sessions_dir().glob(f"*--{_safe(account)}.session"):
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed

@@ -46,17 +46,39 @@ class TargetOptions:
     mock_options: dict[str, Any]
 
 
-def _secret_from_env(name: str) -> Secret | None:
+def _secret_from_env(name: str, origins: tuple[str, ...]) -> Secret | None:
     from voicewipe.flow.inputs import secret_variable
 
     value = os.environ.get(secret_variable(name))
-    return Secret(name, value) if value else None
+    return Secret(name, value, origins=origins) if value else None
+
+
+def _credentials(
+    account: str, marketplace: str, origins: tuple[str, ...], *, demo: bool
+) -> tuple[Secret | None, Secret | None]:
+    """The password and TOTP key, typed on `origins` only: the mock's demo account's own;
+    else VOICEWIPE_SECRET_PASSWORD / VOICEWIPE_SECRET_TOTP_SECRET when set (scripts); else the
+    OS keyring (`voicewipe credentials set`). None: asked for at the terminal when needed."""
+    from voicewipe import credentials
+    from voicewipe.mock import DEMO_PASSWORD, DEMO_TOTP_SECRET
+
+    if demo:
+        return (
+            Secret("password", DEMO_PASSWORD, origins=origins),
+            Secret("totp_secret", DEMO_TOTP_SECRET, origins=origins),
+        )
+    password = _secret_from_env("password", origins)
+    totp = _secret_from_env("totp_secret", origins)
+    if password is not None:
+        return password, totp
+    stored, stored_totp = credentials.lookup(account, marketplace, origins)
+    return stored, totp or stored_totp
 
 
 @contextmanager
 def open_target(options: TargetOptions) -> Iterator[Target]:
     """The target, with the built-in mock site started (and stopped after) for --mock."""
-    from voicewipe.mock import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET
+    from voicewipe.mock import DEMO_EMAIL
 
     if options.mock and options.site:
         raise UsageError("give --mock (start the built-in mock site) or --site URL, not both")
@@ -64,22 +86,16 @@ def open_target(options: TargetOptions) -> Iterator[Target]:
     market = sitefiles.marketplace(root, options.marketplace)
     language = sitefiles.language(root, market.language)
     mock_like = options.mock or options.site is not None
-    if mock_like:
-        account = options.account or DEMO_EMAIL
-        if account == DEMO_EMAIL:
-            password: Secret | None = Secret("password", DEMO_PASSWORD)
-            totp: Secret | None = Secret("totp_secret", DEMO_TOTP_SECRET)
-        else:
-            password, totp = _secret_from_env("password"), _secret_from_env("totp_secret")
-    else:
-        if not options.account:
-            raise UsageError(
-                "--account EMAIL is needed: the Amazon account whose voice history this is"
-            )
-        account = options.account
-        password, totp = _secret_from_env("password"), _secret_from_env("totp_secret")
+    if not mock_like and not options.account:
+        raise UsageError(
+            "--account EMAIL is needed: the Amazon account whose voice history this is"
+        )
+    account = options.account or DEMO_EMAIL
 
     def target(site: str, signin: tuple[str, ...], *, keep: bool) -> Target:
+        password, totp = _credentials(
+            account, options.marketplace, signin, demo=mock_like and account == DEMO_EMAIL
+        )
         return Target(
             marketplace=options.marketplace,
             site=site.rstrip("/"),

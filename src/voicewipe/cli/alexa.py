@@ -108,6 +108,7 @@ def execute(args: argparse.Namespace, name: str, body: Body) -> int:
         browser_path=args.browser_path,
         timeout=args.timeout,
         screenshots=not args.no_screenshots,
+        mask_personal=args.mask_personal,
     )
     chosen = TargetOptions(
         account=args.account,

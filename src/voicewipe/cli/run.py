@@ -35,6 +35,11 @@ def add_browser_arguments(parser: argparse.ArgumentParser) -> None:
         "--timeout", type=float, metavar="S", help="default step timeout, in seconds"
     )
     parser.add_argument("--no-screenshots", action="store_true", help="take no screenshots")
+    parser.add_argument(
+        "--mask-personal",
+        action="store_true",
+        help="also hide the e-mail address and transcripts in screenshots",
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -117,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
             browser_path=args.browser_path,
             timeout=args.timeout,
             screenshots=not args.no_screenshots,
+            mask_personal=args.mask_personal,
         )
         result = asyncio.run(run_flow(flow, inputs, options))
     if result.error is not None:

@@ -278,7 +278,12 @@ class Flow(Model):
         default_factory=dict, description="values a caller receives: templates over variables"
     )
     mask: tuple[Selector, ...] = Field(
-        (), description="elements hidden in every screenshot (secrets, personal data)"
+        (), description="elements hidden in every screenshot (secret inputs)"
+    )
+    personal: tuple[Selector, ...] = Field(
+        (),
+        description="elements with personal data (e-mail address, transcripts), hidden in "
+        "screenshots when the run is given --mask-personal",
     )
     timeout: Duration = Field(15.0, description="default step timeout")
     steps: StepList = Field(min_length=1)

@@ -80,7 +80,7 @@ def _totp(value: Any) -> Secret:
         raise TemplateProblem(
             f"totp: secret '{value.name}' is not a base32 authenticator key"
         ) from None
-    return Secret(f"{value.name} code", code)
+    return Secret(f"{value.name} code", code, origins=value.origins)
 
 
 def _now_ms() -> int:

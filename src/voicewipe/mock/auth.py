@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pyotp
 
-from voicewipe.mock.config import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, MockConfig
+from voicewipe.mock.config import MockConfig
 
 HOME = "/alexa-privacy/apd/home"
 
@@ -76,10 +76,10 @@ class Auth:
     def begin(self, email: str, return_to: str) -> Transaction | None:
         """The e-mail page was submitted: a transaction for a known account, else None."""
         self.counters.email_submissions += 1
-        if email.strip().lower() != DEMO_EMAIL:
+        if email.strip().lower() != self.config.email.lower():
             self.counters.unknown_emails += 1
             return None
-        tx = Transaction(id=secrets.token_urlsafe(18), email=DEMO_EMAIL, return_to=return_to)
+        tx = Transaction(id=secrets.token_urlsafe(18), email=self.config.email, return_to=return_to)
         self.transactions[tx.id] = tx
         return tx
 
@@ -110,7 +110,7 @@ class Auth:
 
     def check_password(self, password: str) -> bool:
         """Counts failures; locks the account after max_failed_signins in a row."""
-        if secrets.compare_digest(password.encode(), DEMO_PASSWORD.encode()):
+        if secrets.compare_digest(password.encode(), self.config.password.encode()):
             self.consecutive_failures = 0
             return True
         self.counters.wrong_passwords += 1
@@ -132,7 +132,7 @@ class Auth:
 
     def check_otp(self, code: str) -> bool:
         code = code.strip().replace(" ", "")
-        if code.isdigit() and pyotp.TOTP(DEMO_TOTP_SECRET).verify(code, valid_window=1):
+        if code.isdigit() and pyotp.TOTP(self.config.totp_secret).verify(code, valid_window=1):
             return True
         self.counters.mfa_failures += 1
         return False

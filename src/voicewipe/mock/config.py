@@ -44,7 +44,11 @@ class MockConfig:
     locale: str = "en-US"
     drift: bool = False  # the "redesigned" variant: renamed classes, reworded labels
 
-    # Sign-in.
+    # Sign-in: the one account the site knows (the demo account unless a test sets its own,
+    # e.g. a canary password that must never appear in any file).
+    email: str = DEMO_EMAIL
+    password: str = DEMO_PASSWORD
+    totp_secret: str = DEMO_TOTP_SECRET
     mfa: str = "none"
     captcha: str = "never"
     captcha_every: int = 3  # with captcha="every": every Nth password submission
@@ -140,4 +144,7 @@ def _problems(c: MockConfig) -> list[str]:
         out.append("now must be an ISO 8601 date-time")
     if not isinstance(c.host, str):
         out.append("host must be a string")
+    for name in ("email", "password", "totp_secret"):
+        if not isinstance(getattr(c, name), str) or not getattr(c, name):
+            out.append(f"{name} must be a non-empty string")
     return out

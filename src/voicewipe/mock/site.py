@@ -15,7 +15,7 @@ from typing import Any
 
 from voicewipe.mock import data
 from voicewipe.mock.auth import Auth
-from voicewipe.mock.config import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, MockConfig
+from voicewipe.mock.config import MockConfig
 from voicewipe.mock.faults import Faults
 
 RETENTION_OPTIONS = ("UNTIL_DELETED", "EIGHTEEN_MONTHS", "THREE_MONTHS", "DONT_SAVE")
@@ -130,9 +130,9 @@ class Site:
             return {
                 "config": self.config.to_json(),
                 "account": {
-                    "email": DEMO_EMAIL,
-                    "password": DEMO_PASSWORD,
-                    "totp_secret": DEMO_TOTP_SECRET,
+                    "email": self.config.email,
+                    "password": self.config.password,
+                    "totp_secret": self.config.totp_secret,
                 },
                 "recordings": histories[data.VOICE]["total"],
                 "histories": histories,

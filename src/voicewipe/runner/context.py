@@ -35,6 +35,7 @@ class RunOptions:
     browser_path: str | None = None
     timeout: float | None = None  # overrides every flow's default step timeout
     screenshots: bool = True
+    mask_personal: bool = False  # also hide each flow's `personal` elements in screenshots
 
 
 @dataclass

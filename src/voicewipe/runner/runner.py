@@ -68,7 +68,8 @@ class Runner:
     def add_masks(self, flow: Flow, scope: Scope) -> None:
         from voicewipe.flow.template import render_text
 
-        for selector in flow.mask:
+        chosen = flow.mask + (flow.personal if self.options.mask_personal else ())
+        for selector in chosen:
             self.mask(build_locator(self.page, selector, lambda t: render_text(t, scope)))
 
     def _new_record(self, step: StepModel, parent: int | None, scope: Scope) -> StepRecord:
