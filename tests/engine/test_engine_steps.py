@@ -405,3 +405,25 @@ def test_quiet_steps_stay_off_the_terminal_but_not_out_of_run_json(tmp_path, sit
     labels = [s["label"] for s in json.loads((folder / "run.json").read_text())["steps"]]
     assert labels == ["Loud step", "Quiet step"]
     assert "Quiet step" in (folder / "voicewipe.log").read_text(encoding="utf-8")
+
+
+def test_personal_elements_are_hidden_only_with_mask_personal(tmp_path, site):
+    """`personal` selectors leave the picture alone, unless the run says --mask-personal."""
+    flow = tmp_path / "personal.yaml"
+    flow.write_text(
+        "name: personal\norigins: ['{{ base_url }}']\ninputs: {base_url: {type: string}}\n"
+        "personal: [{css: h1}]\n"
+        "steps:\n  - {label: Open, goto: '{{ base_url }}/form.html'}\n",
+        encoding="utf-8",
+    )
+
+    def picture(*extra: str) -> bytes:
+        out = tmp_path / f"out{len(list(tmp_path.iterdir()))}"
+        done = run_cli("run", str(flow), "--out", str(out), "--var", f"base_url={site}", *extra)
+        assert done.code == 0, done.err
+        folder = next((out / "runs").iterdir())
+        return (folder / "001-open.png").read_bytes()
+
+    plain, again, masked = picture(), picture(), picture("--mask-personal")
+    assert plain == again  # the same page gives the same picture
+    assert masked != plain

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from clirun import run_cli
 from voicewipe.steps import REGISTRY
 
 HERE = Path(__file__).parent
@@ -351,3 +352,37 @@ def test_validate_knows_the_alexa_data_files_given_one_by_one(cli):
         "ok (4 marketplaces)",
         "ok (language de-DE)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("name: x\nsteps: [{log: !!python/object/apply:os.system [id]}]\n", "invalid YAML"),
+        ("name: x\nsteps: [{log: !!python/name:os.system }]\n", "invalid YAML"),
+    ],
+)
+def test_a_flow_cannot_construct_python_objects(tmp_path, cli, text, said):
+    """The safe loader refuses Python tags: a flow file cannot make the loader run code."""
+    flow = tmp_path / "evil.yaml"
+    flow.write_text(text, encoding="utf-8")
+    result = cli("validate", str(flow))
+    assert result.code == 2
+    assert said in result.err
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ run.__class__.__init__.__globals__ }}",
+        "{{ cycler.__init__.__globals__.os }}",
+    ],
+)
+def test_templates_cannot_reach_python_internals(tmp_path, expression):
+    """Jinja2's sandbox stops a flow's template at the first internal attribute."""
+    flow = tmp_path / "escape.yaml"
+    flow.write_text(f'name: escape\nsteps:\n  - log: "{expression}"\n', encoding="utf-8")
+    result = run_cli("run", str(flow), "--out", str(tmp_path / "out"))
+    assert result.code != 0
+    assert "Traceback" not in result.err
+    assert "uid=" not in result.err + result.out
