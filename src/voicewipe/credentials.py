@@ -69,11 +69,13 @@ def backend_name() -> str:
 
 
 def _call(action: str, function: Any, *args: str) -> Any:
-    from keyring.errors import KeyringError
+    from keyring.errors import KeyringError, PasswordDeleteError
 
     backend()
     try:
         return function(SERVICE, *args)
+    except PasswordDeleteError:
+        raise  # nothing to delete: the caller's business, not a broken keyring
     except KeyringError as error:
         raise KeyringUnavailable(
             f"the keyring refused to {action}: {error} ({_install_hint()})"

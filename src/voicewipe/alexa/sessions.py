@@ -30,7 +30,9 @@ def _safe(account: str) -> str:
 
 def session_file(site: str, account: str) -> Path:
     host = urlsplit(site).netloc.replace(":", "_") or "site"
-    return sessions_dir() / f"{host}--{_safe(account)}.session"
+    # "#" separates them: _safe() never produces it and host names cannot hold it, so one
+    # account's files are never taken for another's.
+    return sessions_dir() / f"{host}#{_safe(account)}.session"
 
 
 def _fernet() -> Any:
@@ -77,7 +79,7 @@ def save(site: str, account: str, state: dict[str, Any]) -> Path | None:
 def forget_account(account: str) -> int:
     """Remove every saved sign-in of this account; returns how many."""
     removed = 0
-    for path in sessions_dir().glob(f"*--{_safe(account)}.session"):
+    for path in sessions_dir().glob(f"*#{_safe(account)}.session"):
         path.unlink(missing_ok=True)
         removed += 1
     return removed
