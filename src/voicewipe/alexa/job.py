@@ -27,6 +27,9 @@ class AlexaJob:
         self.options = options
         state = sessions.load(target.site, target.account) if target.keep_session else None
         self.job = Job(name, options, storage_state=state)
+        self.job.result.summary.update(
+            account=target.account, marketplace=target.marketplace, site=target.site
+        )
         self.signed_in_now = False
 
     @property

@@ -151,15 +151,18 @@ class Job:
                 self._close()
 
     def _close(self) -> None:
+        from voicewipe.reporting import write_report
+
         try:
-            self._write_run_json()
+            data = self._write_run_json()
+            write_report(self.folder.path, data)
             _say_outcome(self.result)
         finally:
             if self._sink is not None:
                 logger.remove(self._sink)
                 self._sink = None
 
-    def _write_run_json(self) -> None:
+    def _write_run_json(self) -> dict[str, Any]:
         result = self.result
         data = {
             "voicewipe": __version__,
@@ -183,6 +186,7 @@ class Job:
             "steps": [record.as_json() for record in result.records],
         }
         self.folder.write_json("run.json", data)
+        return data
 
 
 async def run_flow(flow: Flow, inputs: dict[str, Any], options: RunOptions) -> RunResult:
@@ -207,5 +211,6 @@ def _say_outcome(result: RunResult) -> None:
             "Nothing was deleted or changed. Run again with --yes to do it."
         )
         logger.info(f"run folder {result.folder}")
-    elif result.trace is not None:
+    logger.info(f"report: {result.folder / 'report.html'}")
+    if result.outcome == "failed" and result.trace is not None:
         logger.info(f"trace: {result.trace} (open with: playwright show-trace {result.trace})")
