@@ -88,6 +88,7 @@ def execute(args: argparse.Namespace, name: str, body: Body) -> int:
     """Run `body` in a signed-in job against the chosen target; print the summary."""
     from voicewipe.alexa.archive import Archive
     from voicewipe.alexa.job import AlexaJob
+    from voicewipe.alexa.lock import account_lock
     from voicewipe.alexa.target import TargetOptions, open_target
     from voicewipe.runner.context import RunOptions
     from voicewipe.runner.runner import Rehearsal
@@ -123,18 +124,20 @@ def execute(args: argparse.Namespace, name: str, body: Body) -> int:
         archive = Archive.open(
             args.out, marketplace=target.marketplace, account=target.account, site=target.site
         )
-        job = AlexaJob(name, target, options)
+        # One run per account: a second one is refused before it opens a browser.
+        with account_lock(target.site, target.account, name):
+            job = AlexaJob(name, target, options)
 
-        async def main() -> None:
-            async with job:
-                await body(job, archive)
+            async def main() -> None:
+                async with job:
+                    await body(job, archive)
 
-        try:
-            asyncio.run(main())
-        except Rehearsal:
-            pass
-        except VoicewipeError as failed:
-            error = failed
+            try:
+                asyncio.run(main())
+            except Rehearsal:
+                pass
+            except VoicewipeError as failed:
+                error = failed
     result = job.job.result
     report = {
         "command": name,
