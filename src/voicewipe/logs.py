@@ -1,7 +1,8 @@
 """Logging: loguru sinks, configured only at the CLI entry point, all behind one redaction filter.
 
-The terminal gets one human line per step; the run folder gets the full log; bugs (unexpected
-exceptions) get their traceback written to the user's log file. Every sink is added through
+The terminal gets one human line per step; the run folder gets the full log; the user's log
+file (rotated at 5 MB, five kept) gets the info lines of every run, and the traceback of a bug
+(an unexpected exception). Every sink is added through
 add_sink(), which puts the redaction filter in front of it, so no secret value that voicewipe
 knows about can be written by any of them.
 """
@@ -42,8 +43,20 @@ def add_sink(sink: Any, *, level: str, fmt: str, **options: Any) -> int:
 
 
 def setup_terminal_logging(*, verbose: bool) -> None:
+    """The terminal, and the user's rotating log file (what cron runs leave behind)."""
     logger.remove()
     add_sink(sys.stderr, level="DEBUG" if verbose else "INFO", fmt=TERMINAL_FORMAT, colorize=None)
+    try:
+        add_sink(
+            user_log_file(),
+            level="INFO",
+            fmt=FILE_FORMAT,
+            rotation="5 MB",
+            retention=5,
+            encoding="utf-8",
+        )
+    except OSError as error:  # a read-only home: the run folder still has the full log
+        logger.debug(f"no user log file: {error}")
 
 
 def user_log_file() -> Path:

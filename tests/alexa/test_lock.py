@@ -37,3 +37,13 @@ def test_the_lock_of_a_run_that_died_is_taken_over(mock, vw):
     assert done.code == 0, done.result.err
     assert "taking over the lock of a run that is gone" in done.result.err
     assert not path.exists()
+
+
+def test_every_run_also_logs_to_the_users_log_file(mock, vw, tmp_path):
+    """A cron job's runs leave their lines in the user's log folder, beside each run folder."""
+    done = vw("export", "--no-audio", "--no-screenshots")
+    assert done.code == 0, done.result.err
+    log = tmp_path / "state" / "voicewipe" / "log" / "voicewipe.log"
+    text = log.read_text(encoding="utf-8")
+    assert f"run export -> {done.run_folders[-1]}" in text
+    assert "INFO" in text
