@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "delete": ("delete", "delete recordings that a verified export holds"),
     "auto-delete": ("auto_delete", "set how long Alexa keeps recordings"),
     "login": ("login", "sign in once and keep the session for later runs"),
+    "doctor": ("doctor", "check the browser, keyring, credentials, flows and the site's pages"),
     "schedule": ("schedule", "run the unattended wipe daily or weekly (cron or systemd)"),
     "report": ("report", "where the latest run's report.html is (--open to open it)"),
     "credentials": ("credentials", "the Amazon password in the OS keyring: set, status, forget"),

@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _checks(path: Path) -> Iterator[tuple[Path, Callable[[], str]]]:
+def checks(path: Path) -> Iterator[tuple[Path, Callable[[], str]]]:
     """What to check for a path given: a flow file, a data file of an Alexa flows folder
     (marketplaces.yaml, languages/*.yaml), or a folder of them."""
     from voicewipe.alexa import sitefiles
@@ -68,7 +68,7 @@ def _checks(path: Path) -> Iterator[tuple[Path, Callable[[], str]]]:
 def run(args: argparse.Namespace) -> int:
     failed = checked = 0
     for given in args.files:
-        for path, check in _checks(given):
+        for path, check in checks(given):
             checked += 1
             try:
                 said = check()

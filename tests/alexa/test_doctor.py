@@ -1,0 +1,37 @@
+"""`voicewipe doctor` against the mock site: all fine on the normal pages; on the drift
+variant it names every selector that no longer matches; and it changes nothing."""
+
+from __future__ import annotations
+
+import json
+
+
+def _rows(done) -> dict[str, dict]:
+    return {row["what"]: row for row in json.loads(done.result.out)}
+
+
+def test_doctor_finds_everything_on_the_normal_pages(mock, vw):
+    before = mock.state()
+    done = vw("doctor", "--json", "--no-screenshots")
+    rows = _rows(done)
+    assert done.code == 0, done.result.out
+    assert rows["browser"]["ok"] and rows["keyring"]["ok"] and rows["flows"]["ok"]
+    assert "SecretService" in rows["keyring"]["detail"]
+    assert rows["pages"]["detail"].startswith("all 18 elements")
+    after = mock.state()
+    assert after["histories"] == before["histories"] and after["settings"] == before["settings"]
+
+
+def test_doctor_names_what_changed_on_the_drift_pages(mock, vw):
+    mock.configure(drift=True)
+    done = vw("doctor", "--no-screenshots", "--timeout", "1")
+    assert done.code == 1
+    lines = done.result.out.splitlines()
+    missing = [line for line in lines if line.startswith("NO ")]
+    text = "\n".join(missing)
+    assert "css '#filters-selected-bar > button' not found" in text
+    assert "css '#delete-all-recordings-button' not found" in text
+    assert "css '#retention-confirm-button' not found" in text
+    assert "doctor.yaml:" in text and "mend the flows" in text
+    assert all(line.startswith(("ok ", "NO ")) for line in lines)
+    assert mock.state()["deletions"] == []
