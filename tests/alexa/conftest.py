@@ -98,10 +98,3 @@ def vw(mock: MockSite, out: Path) -> Callable[..., Outcome]:
         return Outcome(run_cli(*argv, timeout=timeout), out)
 
     return run
-
-
-@pytest.fixture(scope="session")
-def base_url(mock_server: MockSite) -> str:
-    # Overrides pytest-base-url's fixture (which warns under pytest 9, and warnings are errors
-    # here) for the tests that open a page (the report).
-    return mock_server.url

@@ -6,9 +6,19 @@ from __future__ import annotations
 
 import json
 
-from playwright.sync_api import Page, expect
+import pytest
+from playwright.sync_api import Browser, Page, expect
 
 from clirun import run_cli
+
+
+@pytest.fixture
+def page(browser: Browser):
+    """A page of its own: pytest-playwright's `page` would fix the session's base_url to this
+    directory's mock site, and the mock site's own tests need theirs."""
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
 
 
 def _open(page: Page, folder) -> dict:

@@ -18,6 +18,7 @@ from loguru import logger
 
 from voicewipe.alexa.archive import Archive, now_iso
 from voicewipe.alexa.job import AlexaJob
+from voicewipe.alexa.progress import audio_progress
 from voicewipe.errors import SafetyRefusal, StepFailed
 from voicewipe.fsutil import write_json_atomic
 from voicewipe.runner.runner import Rehearsal
@@ -96,16 +97,17 @@ async def export(
         todo = archive.audio_todo(history)
         if todo:
             logger.info(f"downloading the audio of {len(todo)} recordings")
-        for batch in _chunks(todo, AUDIO_BATCH):
-            await job.flow(
-                "audio",
-                items=[{"uid": i["uid"], "file": i["file"]} for i in batch],
-                dir=f"{where}/audio",
-            )
-            archive.settle_audio(history, batch)
-            archive.save()
-            fetched += len(batch)
-            logger.info(f"audio: {fetched} of {len(todo)} fetched")
+        with audio_progress(job, len(todo)):
+            for batch in _chunks(todo, AUDIO_BATCH):
+                await job.flow(
+                    "audio",
+                    items=[{"uid": i["uid"], "file": i["file"]} for i in batch],
+                    dir=f"{where}/audio",
+                )
+                archive.settle_audio(history, batch)
+                archive.save()
+                fetched += len(batch)
+                logger.info(f"audio: {fetched} of {len(todo)} fetched")
     check = archive.check_audio(history)
     archive.save()
     summary.update(

@@ -70,6 +70,10 @@ class Job:
         self._runner: Runner | None = None
 
     @property
+    def runner(self) -> Runner | None:
+        return self._runner
+
+    @property
     def session(self) -> Session:
         assert self._session is not None, "the job has not started"
         return self._session

@@ -10,7 +10,7 @@ target is found, outlined and photographed, and the run stops there, having chan
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from loguru import logger
@@ -53,6 +53,8 @@ class Runner:
         # A Playwright trace records typed text and the page's inputs: once a secret has been
         # typed, the run's trace is never written to disk.
         self.secret_typed = False
+        # Called with each finished step's record (progress displays listen here).
+        self.listeners: list[Callable[[StepRecord], None]] = []
         page.on("framenavigated", self._on_navigation)
 
     # --- bookkeeping ----------------------------------------------------------------------
@@ -171,6 +173,8 @@ class Runner:
                 self._page_changed = True
         # A failed optional step leaves its picture too: what the page showed when it failed.
         await self._screenshot(step, record)
+        for listener in self.listeners:
+            listener(record)
         if record.outcome == "ok":
             logger.log(
                 "DEBUG" if step.quiet else "INFO",
