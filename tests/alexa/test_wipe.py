@@ -30,3 +30,27 @@ def test_wipe_from_a_fresh_account(mock, vw):
     assert summary["delete"] == summary["delete"] | {"deleted": before["total"], "remaining": 0}
     assert summary["auto_delete"]["retention"] == "3-months"
     assert summary["auto_delete"]["retention_label"] == "Save recordings for 3 months"
+
+
+def test_the_nightly_rerun_has_nothing_to_do(mock, vw):
+    """Once the history is clean, a wipe on the saved sign-in only checks: no sign-in page,
+    nothing new, nothing deleted, the setting read back and unchanged, and it says so."""
+    mock.reset(recordings=20, deletion_delay_s=0)
+    first = vw("wipe", "--yes", "--no-screenshots")
+    assert first.code == 0, first.result.err
+    attempts = mock.state()["signin"]["password_attempts"]
+
+    again = vw("wipe", "--yes", "--no-screenshots", "--json")
+    assert again.code == 0, again.result.err
+    summary = again.summary
+    assert summary["nothing_to_do"] is True
+    assert summary["export"]["new"] == 0 and summary["delete"]["matched"] == 0
+    assert summary["auto_delete"]["changed"] == []
+    assert mock.state()["signin"]["password_attempts"] == attempts  # the saved sign-in held
+
+    said = vw("wipe", "--yes", "--no-screenshots")
+    expected = (
+        "Nothing to do: no new recordings, nothing to delete, and auto-delete still reads "
+        '"Save recordings for 3 months"'
+    )
+    assert expected in said.result.out

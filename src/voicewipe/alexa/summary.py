@@ -64,9 +64,27 @@ def _auto_delete(part: dict[str, Any]) -> list[str]:
     return lines
 
 
+def nothing_to_do(report: dict[str, Any]) -> bool:
+    """A wipe that found no new recording, had nothing to delete and changed no setting: the
+    usual night once the history is clean."""
+    export, delete, auto = (report.get(k) or {} for k in ("export", "delete", "auto_delete"))
+    return (
+        report["outcome"] == "ok"
+        and export.get("new") == 0
+        and delete.get("matched") == 0
+        and auto.get("changed") == []
+    )
+
+
 def describe(report: dict[str, Any]) -> str:
     where = "the mock site " + report["site"] if report["mock"] else report["marketplace"]
     lines = [f"voicewipe {report['command']}: {report['account']} on {where}"]
+    if nothing_to_do(report):
+        auto = report["auto_delete"]
+        lines.append(
+            f"Nothing to do: no new recordings, nothing to delete, and auto-delete still reads "
+            f'"{auto["retention_label"]}"'
+        )
     if "export" in report:
         lines += _export(report["export"])
     if "delete" in report:

@@ -151,6 +151,9 @@ def execute(args: argparse.Namespace, name: str, body: Body) -> int:
         "run_folder": str(result.folder),
         **result.summary,
     }
+    from voicewipe.alexa.summary import nothing_to_do
+
+    report["nothing_to_do"] = nothing_to_do(report) if "export" in report else False
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False, default=str))
     else:
