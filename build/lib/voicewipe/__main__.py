@@ -1,3 +1,0 @@
-from voicewipe.cli import console_main
-
-console_main()
