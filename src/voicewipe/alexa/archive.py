@@ -248,10 +248,7 @@ class Archive:
             elif state is None:
                 check.pending.append(record["record_key"])
             else:
-                file = record.get("audio") or ""
-                saved = history.files.get(file)
-                path = self.audio_dir / file
-                if saved is None or not path.is_file() or sha256_file(path) != saved["sha256"]:
+                if not self._audio_matches(history, record):
                     check.bad.append(record["record_key"])
                     record["has_audio"] = None  # fetch it again
                 else:
@@ -264,14 +261,16 @@ class Archive:
         keys: dict[str, bool] = {}
         for key, record in history.records.items():
             state = record.get("has_audio")
-            if state is False:
+            if state is False or (state is True and self._audio_matches(history, record)):
                 keys[key] = True
-            elif state is True:
-                saved = history.files.get(record.get("audio") or "")
-                path = self.audio_dir / (record.get("audio") or "")
-                if saved is not None and path.is_file() and sha256_file(path) == saved["sha256"]:
-                    keys[key] = True
         return keys
+
+    def _audio_matches(self, history: History, record: dict[str, Any]) -> bool:
+        """The record's audio file is on disk with the checksum the manifest holds."""
+        file = record.get("audio") or ""
+        saved = history.files.get(file)
+        path = self.audio_dir / file
+        return saved is not None and path.is_file() and sha256_file(path) == saved["sha256"]
 
     # --- saving ---------------------------------------------------------------------------
     def save(self) -> None:

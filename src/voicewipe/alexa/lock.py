@@ -13,11 +13,11 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import platformdirs
 from loguru import logger
 
+from voicewipe.alexa.sessions import site_account_name
 from voicewipe.errors import SafetyRefusal
 
 
@@ -26,13 +26,8 @@ class AccountBusy(SafetyRefusal):
 
 
 def lock_file(site: str, account: str) -> Path:
-    host = urlsplit(site).netloc.replace(":", "_") or "site"
-    safe = "".join(c if c.isalnum() or c in "@._+-" else "_" for c in account.lower())
-    return (
-        Path(platformdirs.user_state_dir("voicewipe", appauthor=False))
-        / "locks"
-        / f"{host}#{safe}.lock"
-    )
+    folder = Path(platformdirs.user_state_dir("voicewipe", appauthor=False)) / "locks"
+    return folder / f"{site_account_name(site, account)}.lock"
 
 
 def _alive(pid: int) -> bool:

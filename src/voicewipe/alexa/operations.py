@@ -166,14 +166,11 @@ async def delete(
     summary.update(matched=count, deleted=count - remaining, remaining=remaining)
     summary["verified"] = remaining == 0
     if remaining:
-        left = ", ".join(
-            f"{r.get('timestamp')} on {(r.get('device') or {}).get('deviceName')}"
-            for r in out["remaining_records"]
-        )
+        more = ", ..." if remaining > 5 else ""
         raise StepFailed(
-            f"{remaining} of {count} recordings are still listed after deleting ({left}"
-            f"{', ...' if remaining > len(out['remaining_records']) else ''}); run the delete "
-            "again later, Amazon may still be working on it",
+            f"{remaining} of {count} recordings are still listed after deleting "
+            f"({out['remaining_said']}{more}); run the delete again later, Amazon may still "
+            "be working on it",
             kind="expectation",
         )
     return summary

@@ -28,11 +28,16 @@ def _safe(account: str) -> str:
     return "".join(c if c.isalnum() or c in "@._+-" else "_" for c in account.lower())
 
 
-def session_file(site: str, account: str) -> Path:
+def site_account_name(site: str, account: str) -> str:
+    """`<host>#<account>`, for the files kept per site and account (sign-ins, locks). "#"
+    separates them: _safe() never produces it and host names cannot hold it, so one account's
+    files are never taken for another's."""
     host = urlsplit(site).netloc.replace(":", "_") or "site"
-    # "#" separates them: _safe() never produces it and host names cannot hold it, so one
-    # account's files are never taken for another's.
-    return sessions_dir() / f"{host}#{_safe(account)}.session"
+    return f"{host}#{_safe(account)}"
+
+
+def session_file(site: str, account: str) -> Path:
+    return sessions_dir() / f"{site_account_name(site, account)}.session"
 
 
 def _fernet() -> Any:
