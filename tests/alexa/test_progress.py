@@ -1,5 +1,5 @@
-"""Progress for the audio downloads: shown on a terminal, absent when the output is not one
-(cron, a pipe): there the log lines say the same in words."""
+"""Progress (records listed, audio downloaded, entries deleted): shown on a terminal, absent
+when the output is not one (cron, a pipe): there the log lines say the same in words."""
 
 from __future__ import annotations
 
@@ -49,3 +49,26 @@ def test_audio_progress_on_a_terminal_and_none_off_it(mock, vw, out, tmp_path):
     assert piped.code == 0, piped.result.err
     assert "downloading audio" not in piped.result.err
     assert re.search(r"audio: (\d+) of \1 fetched", piped.result.err)  # in words instead
+
+
+def test_listing_and_deleting_progress_on_a_terminal(mock, vw, out, tmp_path):
+    mock.reset(recordings=60, latency_ms=20, page_size=10)  # six pages: several updates
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "COLUMNS": "160"}
+    common = ["--site", mock.url, "--out", str(tmp_path / "tty"), "--no-screenshots"]
+    code, seen = _run_on_a_terminal([sys.executable, "-m", "voicewipe", "export", *common], env)
+    assert code == 0, seen[-2000:]
+    assert re.search(r"listing voice history: \d+ records", seen)
+
+    argv = [sys.executable, "-m", "voicewipe", "delete", "--all", "--yes", *common]
+    code, seen = _run_on_a_terminal(argv, env)
+    assert code == 0, seen[-2000:]
+    assert "listing what to delete" in seen
+    assert re.search(r"deleted \(read back\).*60/60", seen)
+    assert mock.state()["recordings"] == 0
+
+    mock.reset(recordings=60)
+    assert vw("export", "--no-screenshots").code == 0
+    piped = vw("delete", "--all", "--yes", "--no-screenshots")
+    assert piped.code == 0, piped.result.err
+    assert "listing what to delete" not in piped.result.err
+    assert "deleted 60 of 60 recordings (read back from the site)" in piped.result.err

@@ -18,7 +18,7 @@ from loguru import logger
 
 from voicewipe.alexa.archive import Archive, now_iso
 from voicewipe.alexa.job import AlexaJob
-from voicewipe.alexa.progress import audio_progress
+from voicewipe.alexa.progress import audio_progress, deletion_progress, listing_progress
 from voicewipe.errors import SafetyRefusal, StepFailed
 from voicewipe.fsutil import write_json_atomic
 from voicewipe.runner.runner import Rehearsal
@@ -78,9 +78,10 @@ async def export(
     job.summary["export"] = summary
     where = _relative(job, archive)
     part = f"{where}/.parts/{history}-{period.start_ms}-{period.end_ms}.jsonl"
-    listed = await job.flow(
-        "list", history=history, start_ms=period.start_ms, end_ms=period.end_ms, to=part
-    )
+    with listing_progress(job, f"listing {history} history"):
+        listed = await job.flow(
+            "list", history=history, start_ms=period.start_ms, end_ms=period.end_ms, to=part
+        )
     part_path = job.options.out_dir / part
     lines = [json.loads(line) for line in part_path.read_text(encoding="utf-8").splitlines()]
     new = archive.merge(history, lines, audio=audio)
@@ -146,23 +147,25 @@ async def delete(
     job.summary["delete"] = summary
     exported = archive.verified_keys(history) if require_export else {}
     try:
-        out = await job.flow(
-            "delete",
-            history=history,
-            period="ALL_HISTORY" if period.whole else "CUSTOM",
-            since=(period.since or date(1970, 1, 1)).isoformat(),
-            until=(period.until or date.today()).isoformat(),
-            start_ms=period.start_ms,
-            end_ms=period.end_ms,
-            device=device or "",
-            exported=exported,
-            require_export=require_export,
-        )
+        with deletion_progress(job):
+            out = await job.flow(
+                "delete",
+                history=history,
+                period="ALL_HISTORY" if period.whole else "CUSTOM",
+                since=(period.since or date(1970, 1, 1)).isoformat(),
+                until=(period.until or date.today()).isoformat(),
+                start_ms=period.start_ms,
+                end_ms=period.end_ms,
+                device=device or "",
+                exported=exported,
+                require_export=require_export,
+            )
     except Rehearsal:
         outputs = job.job.result.outputs
         summary.update(rehearsal=True, would_delete=outputs.get("count"), deleted=0)
         raise
     count, remaining = int(out["count"]), int(out["remaining"])
+    logger.info(f"deleted {count - remaining} of {count} recordings (read back from the site)")
     summary.update(matched=count, deleted=count - remaining, remaining=remaining)
     summary["verified"] = remaining == 0
     if remaining:
@@ -189,14 +192,15 @@ async def auto_delete(
     summary: dict[str, Any] = {"asked": keep, "export_required": require_export}
     job.summary["auto_delete"] = summary
     try:
-        out = await job.flow(
-            "auto-delete",
-            keep=keep or "",
-            deletion_by_voice=deletion_by_voice or "",
-            improve_alexa=improve_alexa or "",
-            exported=archive.verified_keys("voice") if require_export else {},
-            require_export=require_export,
-        )
+        with listing_progress(job, "checking the settings"):
+            out = await job.flow(
+                "auto-delete",
+                keep=keep or "",
+                deletion_by_voice=deletion_by_voice or "",
+                improve_alexa=improve_alexa or "",
+                exported=archive.verified_keys("voice") if require_export else {},
+                require_export=require_export,
+            )
     except Rehearsal:
         outputs = job.job.result.outputs
         summary.update(

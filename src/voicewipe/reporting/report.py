@@ -51,9 +51,14 @@ def _images(folder: Path, steps: list[dict[str, Any]]) -> dict[str, str]:
     return images
 
 
+# Steps listed first, above the whole run: what failed, what a person had to put right, what
+# went wrong but was optional, and where a rehearsal stopped.
+_PROBLEMS = ("failed", "retried", "optional-failed", "rehearsed")
+
+
 def render_report(folder: Path, data: dict[str, Any]) -> str:
     steps = list(data.get("steps", []))
-    problems = [s for s in steps if s.get("outcome") in ("failed", "optional-failed", "rehearsed")]
+    problems = [s for s in steps if s.get("outcome") in _PROBLEMS]
     return (
         _environment()
         .get_template("report.html")

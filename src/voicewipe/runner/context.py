@@ -53,7 +53,7 @@ class StepRecord:
     selector: str | None = None
     url: str | None = None
     duration_ms: int = 0
-    outcome: str = "running"  # ok, failed, optional-failed, rehearsed, stopped, skipped
+    outcome: str = "running"  # ok, failed, retried, optional-failed, rehearsed, stopped, skipped
     screenshot: str | None = None
     screenshot_sha256: str | None = None
     message: str | None = None

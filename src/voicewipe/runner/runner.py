@@ -9,6 +9,8 @@ target is found, outlined and photographed, and the run stops there, having chan
 
 from __future__ import annotations
 
+import asyncio
+import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -26,6 +28,9 @@ from voicewipe.runner.locate import build_locator
 from voicewipe.runner.origins import origin_allowed
 from voicewipe.runner.scope import Scope
 
+# Failures a person can mend in the browser window; a refused request or a flow's own `fail`
+# is not one of them.
+_MENDABLE = frozenset({"not_found", "ambiguous", "timeout", "expectation", "page"})
 _OUTLINE = "el => { el.style.outline = '4px solid #d00'; el.style.outlineOffset = '2px'; }"
 
 
@@ -53,8 +58,10 @@ class Runner:
         # A Playwright trace records typed text and the page's inputs: once a secret has been
         # typed, the run's trace is never written to disk.
         self.secret_typed = False
-        # Called with each finished step's record (progress displays listen here).
+        # Called with each finished step's record, and with a running one's when it has news
+        # (a page of records listed): progress displays listen here.
         self.listeners: list[Callable[[StepRecord], None]] = []
+        self._pause_lock = asyncio.Lock()
         page.on("framenavigated", self._on_navigation)
 
     # --- bookkeeping ----------------------------------------------------------------------
@@ -62,6 +69,11 @@ class Runner:
         self._page_changed = True
         if frame == self.page.main_frame and not origin_allowed(frame.url, self._origins):
             self._left_origin = frame.url
+
+    def notify(self, record: StepRecord) -> None:
+        """Tell the listeners about a step (finished, or running with news in its details)."""
+        for listener in self.listeners:
+            listener(record)
 
     def mask(self, locator: Locator) -> None:
         """Hide this element in every screenshot from now on (a field a secret was typed into)."""
@@ -130,6 +142,7 @@ class Runner:
         origins: tuple[str, ...] = (),
     ) -> None:
         self._origins = origins
+        retry = False
         record = self._new_record(step, parent, scope)
         ctx = StepContext(self, flow, step, scope, record, origins)
         depth = self._depths[parent] + 1 if parent is not None else 0
@@ -150,10 +163,13 @@ class Runner:
                 record.outcome = "stopped"
             raise
         except StepFailed as error:
-            if not step.optional:
+            if step.optional:
+                self._optional_failed(record, error, indent)
+            else:
                 await self._fail(ctx, error, indent)
-                raise
-            self._optional_failed(record, error, indent)
+                if not await self._person_puts_right(ctx, error):
+                    raise
+                retry = True
         except (PersonNeeded, SafetyRefusal, UsageError) as error:
             await self._fail(ctx, error, indent)
             raise
@@ -171,15 +187,50 @@ class Runner:
                 record.url = _safe_url(self.page)
             if step.touches_page():
                 self._page_changed = True
+        if retry:  # the failed attempt keeps its line and picture; the new one gets its own
+            await self.run_step(step, flow=flow, scope=scope, parent=parent, origins=origins)
+            return
         # A failed optional step leaves its picture too: what the page showed when it failed.
         await self._screenshot(step, record)
-        for listener in self.listeners:
-            listener(record)
+        self.notify(record)
         if record.outcome == "ok":
             logger.log(
                 "DEBUG" if step.quiet else "INFO",
                 f"{indent}{record.number:>3} ✓ {record.label} ({record.duration_ms / 1000:.1f}s)",
             )
+
+    async def _person_puts_right(self, ctx: StepContext, error: StepFailed) -> bool:
+        """In a headed run with a person at the terminal, a step that met an unexpected page
+        (an element missing, an expectation unmet, a page that would not load) does not end
+        the run: the browser stays as it is, the person puts it right there (signs in again,
+        closes a dialog, goes back to the page the step wants) and presses Enter, and the step
+        is tried again. Returns False when the run should stop: no person, a failure no one
+        can mend in the browser, an inner step's failure already offered, or the person's
+        choice. A destructive step is never retried after a person has touched the page: what
+        it would act on was checked before it, not after."""
+        if not (self.options.headed and self.options.interactive):
+            return False
+        if error.step_number != ctx.record.number or error.kind not in _MENDABLE:
+            return False
+        if ctx.step.destructive:
+            return False
+        async with self._pause_lock:  # steps running side by side ask one at a time
+            print(
+                f"\n>>> {error.message}\n"
+                ">>> The browser shows the page as it is. Put it right there if you can (sign in"
+                " again, close a dialog, go back to the page the step expects),\n"
+                f">>> then press Enter to try step {ctx.record.number} again, or type q and Enter"
+                " to stop the run.",
+                file=sys.stderr,
+                flush=True,
+            )
+            answer = await asyncio.to_thread(sys.stdin.readline)
+        if not answer or answer.strip().lower() in ("q", "quit", "stop"):
+            return False
+        ctx.record.outcome = "retried"
+        logger.info(f"{ctx.record.number:>3} ↻ {ctx.record.label}: a person put the page right")
+        self._page_changed = True
+        return True
 
     def _optional_failed(self, record: StepRecord, error: StepFailed, indent: str) -> None:
         record.outcome, record.message = "optional-failed", redact(error.message)

@@ -191,6 +191,8 @@ class Request(StepModel):
             found = _get(page, args.paginate.items)
             if isinstance(found, list):
                 items.extend(found)
+            ctx.record.details.update(pages=pages, items=len(items))
+            ctx.runner.notify(ctx.record)  # "N records listed so far", for progress displays
             token = _get(page, args.paginate.next)
             if token in (None, "") or pages >= args.paginate.max_pages:
                 break

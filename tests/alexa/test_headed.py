@@ -1,0 +1,205 @@
+"""A person at the screen: a headed run on a virtual X display (Xvfb), its terminal a
+pseudo-terminal, and the person's part played through the X server (xdotool types into the
+browser window and presses keys), never through Playwright. The run must pause, say what it
+waits for, let the person act, and go on when they press Enter, without a restart."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import pty
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("Xvfb") and shutil.which("xdotool")),
+    reason="Xvfb and xdotool are needed for the headed tests (scripts/setup --test installs them)",
+)
+
+
+@pytest.fixture(scope="module")
+def display() -> Iterator[str]:
+    """A virtual X display of our own, gone when the module's tests are done."""
+    read, write = os.pipe()
+    # -displayfd: Xvfb picks a free display number and writes it when it is ready.
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x900x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    with os.fdopen(read) as ready:
+        number = ready.readline().strip()
+    assert number, "Xvfb did not start"
+    try:
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+class Terminal:
+    """A voicewipe process on a pseudo-terminal: what a person sees, and their keyboard."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self._primary, secondary = pty.openpty()
+        self.process = subprocess.Popen(
+            argv, stdin=secondary, stdout=secondary, stderr=secondary, env=env, close_fds=True
+        )
+        os.close(secondary)
+        self.seen = ""
+
+    def wait_for(self, text: str, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.seen:
+            assert time.monotonic() < deadline, f"never saw {text!r}:\n{self.seen[-3000:]}"
+            self._read()
+
+    def _read(self) -> bool:
+        import select
+
+        ready, _, _ = select.select([self._primary], [], [], 0.5)
+        if not ready:
+            return True
+        try:
+            data = os.read(self._primary, 65536)
+        except OSError:  # the terminal closed: the process is done
+            return False
+        self.seen += data.decode("utf-8", "replace")
+        return bool(data)
+
+    def press_enter(self, text: str = "") -> None:
+        os.write(self._primary, (text + "\n").encode())
+
+    def finish(self, timeout: float = 120) -> int:
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None and time.monotonic() < deadline:
+            self._read()
+        while self._read() and self.process.poll() is None:
+            pass
+        return self.process.wait(timeout=5)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        with contextlib.suppress(OSError):
+            os.close(self._primary)
+
+
+@pytest.fixture
+def terminal(display: str, tmp_path: Path) -> Iterator[object]:
+    env = {
+        **os.environ,
+        "DISPLAY": display,
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "COLUMNS": "160",
+    }
+    started: list[Terminal] = []
+
+    def start(*args: str) -> Terminal:
+        started.append(Terminal([sys.executable, "-m", "voicewipe", *args], env))
+        return started[-1]
+
+    yield start
+    for each in started:
+        each.close()
+
+
+def _xdotool(display: str, *args: str) -> None:
+    subprocess.run(["xdotool", *args], env={**os.environ, "DISPLAY": display}, check=True)
+
+
+def _focus_browser(display: str) -> None:
+    found = subprocess.run(
+        ["xdotool", "search", "--sync", "--onlyvisible", "--class", "chromium"],
+        env={**os.environ, "DISPLAY": display},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    _xdotool(display, "windowfocus", "--sync", found.stdout.split()[-1])
+
+
+def _steps(out: Path) -> list[dict[str, object]]:
+    run = sorted((out / "runs").iterdir())[-1]
+    return list(json.loads((run / "run.json").read_text(encoding="utf-8"))["steps"])
+
+
+def test_a_captcha_is_handed_to_the_person_and_the_run_goes_on(mock, terminal, display, out):
+    mock.reset(recordings=10, captcha="once")
+    term = terminal("login", "--headed", "--site", mock.url, "--out", str(out))
+    term.wait_for("Press Enter here when done")
+    assert "Amazon shows a CAPTCHA" in term.seen
+
+    # The person reads the characters (the mock tells the test) and types them in the box the
+    # run put the cursor in, then submits with Return.
+    answers = mock.state()["signin"]["captcha_answers"]
+    assert len(answers) == 1
+    _focus_browser(display)
+    _xdotool(display, "type", "--delay", "30", answers[0])
+    _xdotool(display, "key", "Return")
+    deadline = time.monotonic() + 30
+    while mock.state()["signin"]["captcha_solved"] < 1:
+        assert time.monotonic() < deadline, "the CAPTCHA typed in the window never arrived"
+        time.sleep(0.2)
+    term.press_enter()
+
+    code = term.finish()
+    assert code == 0, term.seen[-3000:]
+    assert mock.state()["signin"]["captcha_failed"] == 0
+    assert any(s["kind"] == "pause" and s["outcome"] == "ok" for s in _steps(out))
+
+
+def _delete_on_the_redesigned_pages(mock, terminal, out) -> Terminal:
+    """A headed `delete --all` on the mock's redesigned pages, paused at its first failure."""
+    mock.reset(recordings=12, drift=True)
+    term = terminal(
+        "delete", "--all", "--no-export", "--yes", "--headed", "--timeout", "3",
+        "--site", mock.url, "--out", str(out),
+    )  # fmt: skip
+    term.wait_for("then press Enter to try step")
+    return term
+
+
+def test_an_unexpected_page_pauses_and_the_step_is_tried_again(mock, terminal, display, out):
+    # The site shows its redesigned pages: the delete flow cannot find the filter bar. The
+    # person waits for the old pages to come back (the test switches the variant off), reloads
+    # the window with F5 and presses Enter; the step that failed runs again and the run ends
+    # as if nothing had happened, in the same process.
+    term = _delete_on_the_redesigned_pages(mock, terminal, out)
+    assert "Open the filters" in term.seen
+    assert "selector:" in term.seen  # what it looked for, so the person knows what is wrong
+    assert mock.state()["recordings"] == 12  # it stopped before anything destructive
+
+    mock.configure(drift=False)
+    _focus_browser(display)
+    _xdotool(display, "key", "F5")
+    time.sleep(2)  # the reload
+    term.press_enter()
+
+    code = term.finish()
+    assert code == 0, term.seen[-3000:]
+    assert mock.state()["recordings"] == 0
+    steps = _steps(out)
+    retried = [s for s in steps if s["outcome"] == "retried"]
+    assert [s["label"] for s in retried] == ["Open the filters"]
+    again = [s for s in steps if s["label"] == "Open the filters" and s["outcome"] == "ok"]
+    assert again and again[0]["number"] > retried[0]["number"]
+
+
+def test_the_person_can_stop_at_the_pause(mock, terminal, display, out):
+    term = _delete_on_the_redesigned_pages(mock, terminal, out)
+    term.press_enter("q")
+    code = term.finish()
+    assert code == 1, term.seen[-3000:]
+    assert mock.state()["recordings"] == 12
+    assert "Traceback" not in term.seen
