@@ -12,8 +12,9 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 _CHUNK = 1 << 16
 
@@ -55,3 +56,21 @@ def slug(text: str, limit: int = 40) -> str:
     """A file-name-safe form of a label: `Open the filter menu` -> `open-the-filter-menu`."""
     cleaned = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return (cleaned[:limit].rstrip("-")) or "step"
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path, *, mode: int = 0o644) -> Iterator[BinaryIO]:
+    """write_atomic() for a file too big to hold in memory: write to the stream given; the
+    file appears under `path`, flushed to disk, only if the block ends without an error."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), "wb") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        tmp.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise

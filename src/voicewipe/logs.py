@@ -9,6 +9,7 @@ knows about can be written by any of them.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import traceback
 from datetime import UTC, datetime
@@ -37,8 +38,40 @@ def _redacting_filter(record: Record) -> bool:
     return True
 
 
+class _LogFile:
+    """A log file that outlives its disk. Loguru's own file sink prints a traceback to the
+    terminal for every line it cannot write (a full disk); this one says so once, in one
+    line, and stops, while the run goes on to fail or finish on its own terms."""
+
+    def __init__(self, path: Path, encoding: str) -> None:
+        self.path = path
+        self._file = path.open("a", encoding=encoding)
+        self._broken = False
+
+    def write(self, message: str) -> None:
+        if self._broken:
+            return
+        try:
+            self._file.write(message)
+            self._file.flush()  # a crash keeps every line written so far
+        except OSError as error:
+            self._broken = True
+            print(
+                f"voicewipe: the log file {self.path} stops here: {error.strerror}",
+                file=sys.stderr,
+            )
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self._file.close()
+
+
 def add_sink(sink: Any, *, level: str, fmt: str, **options: Any) -> int:
-    """Add a loguru sink behind the redaction filter; returns its id for logger.remove()."""
+    """Add a loguru sink behind the redaction filter; returns its id for logger.remove().
+
+    A file without rotation (a run folder's log) is written by _LogFile."""
+    if isinstance(sink, str | Path) and "rotation" not in options:
+        sink = _LogFile(Path(sink), options.pop("encoding", "utf-8"))
     return logger.add(sink, level=level, format=fmt, filter=_redacting_filter, **options)
 
 

@@ -50,10 +50,10 @@ def test_merge_never_duplicates_and_keeps_audio_state(tmp_path: Path) -> None:
 
     again = _open(tmp_path)
     assert again.merge("voice", [_line(2), _line(1), _line(3)], audio=True) == 1
-    records = again.history("voice").records
-    assert len(records) == 3
-    assert records[_line(1)["record_key"]]["has_audio"] is True  # type: ignore[index]
-    assert records[_line(2)["record_key"]]["has_audio"] is False  # type: ignore[index]
+    entries = again.history("voice").entries
+    assert len(entries) == 3
+    assert entries[str(_line(1)["record_key"])].has_audio is True
+    assert entries[str(_line(2)["record_key"])].has_audio is False
     assert [i["key"] for i in again.audio_todo("voice")] == [_line(3)["record_key"]]
 
 

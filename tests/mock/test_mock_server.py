@@ -121,3 +121,9 @@ def test_cli_serves_until_ctrl_c() -> None:
         out, _ = process.communicate(timeout=10)
     assert process.returncode == 0
     assert "Stopped." in out
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.5", 7])
+def test_the_mock_is_never_served_beyond_this_machine(host):
+    with pytest.raises(ValueError, match="host must be a loopback address"):
+        MockConfig(host=host)

@@ -12,30 +12,40 @@ record lines and the audio files on disk, re-hashing any file the manifest does 
 
 A record is *safe to delete* when its line is in the export and its audio is accounted for:
 the file is there with the manifest's checksum, or the site said the recording has no audio.
+
+An archive of 100,000 records is not held in memory. The index keeps, per record, its time,
+its audio state (the file's name, size and SHA-256) and where its line is: in the history file,
+or in the part file an export is listing into (read as it grows). The lines themselves are read
+again only to write the history file, one at a time, and the manifest is written as it goes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from voicewipe import __version__
 from voicewipe.errors import UsageError
-from voicewipe.fsutil import sha256_file, write_atomic, write_json_atomic
+from voicewipe.fsutil import atomic_writer
 
 HISTORY_FILES = {
     "voice": "voice-history.jsonl",
     "sounds": "sounds-history.jsonl",
     "smart-home": "smart-home-history.jsonl",
 }
+PARTS = ".parts"  # files an export lists into, and lines merged from memory
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_spool_numbers = itertools.count(1)
 
 
 def audio_file_name(utterance_id: str) -> str:
@@ -64,6 +74,55 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+class LineFile:
+    """A JSON lines file, read as it grows (whole lines only, each with where it starts); its
+    lines are read again later by where they start (Archive.save)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.position = 0
+
+    def new_lines(self) -> Iterator[tuple[int, bytes]]:
+        """The whole lines added since the last call, one at a time: (where each starts, the
+        line). A line still being written is left for a later call."""
+        try:
+            handle = self.path.open("rb")
+        except FileNotFoundError:
+            return
+        with handle:
+            handle.seek(self.position)
+            while True:
+                raw = handle.readline()
+                if not raw.endswith(b"\n"):
+                    return
+                offset = self.position
+                self.position += len(raw)
+                if raw.strip():
+                    yield offset, raw
+
+    def line_at(self, offset: int) -> bytes:
+        with self.path.open("rb") as handle:
+            handle.seek(offset)
+            return handle.readline()
+
+
+@dataclass(slots=True)
+class Entry:
+    """What the index keeps of one record: enough to sort it, fetch and check its audio, and
+    find its line."""
+
+    timestamp_ms: int
+    # The utterance id its audio is asked for by; forgotten once the audio is settled (its
+    # line has it, should it be wanted again).
+    uid: str | None
+    has_audio: bool | None  # None: not known yet (to fetch)
+    audio: str | None  # the audio file's name, once saved
+    source: LineFile
+    offset: int
+    size: int | None = None  # the audio file's, as saved
+    sha256: bytes | None = None  # the audio file's, as saved (the digest itself: half the text)
+
+
 @dataclass
 class AudioCheck:
     """Where a history's audio stands: what is saved and verified, and what is not."""
@@ -76,19 +135,66 @@ class AudioCheck:
 
 @dataclass
 class History:
-    """One history's records (by record key) and its part of the manifest."""
+    """One history's index (by record key) and its part of the manifest."""
 
     name: str
-    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    entries: dict[str, Entry] = field(default_factory=dict)
     ranges: list[dict[str, Any]] = field(default_factory=list)
-    files: dict[str, dict[str, Any]] = field(default_factory=dict)  # audio file -> size, sha256
     audio_wanted: bool = True
+    sha256: str | None = None  # of the history file as it is on disk
+    lines: int = 0  # in the history file as it is on disk
+    dirty: bool = False  # the index holds what the history file does not say yet
 
-    def sorted_records(self) -> list[dict[str, Any]]:
-        return sorted(self.records.values(), key=lambda r: (r["timestamp_ms"], r["record_key"]))
+    def in_range(self, start_ms: int, end_ms: int) -> Iterator[tuple[str, Entry]]:
+        return (
+            (key, entry)
+            for key, entry in self.entries.items()
+            if start_ms <= entry.timestamp_ms <= end_ms
+        )
 
-    def in_range(self, start_ms: int, end_ms: int) -> Iterator[dict[str, Any]]:
-        return (r for r in self.records.values() if start_ms <= r["timestamp_ms"] <= end_ms)
+
+def _uid(entry: Entry) -> str | None:
+    """The record's utterance id: kept while its audio is to fetch, else read from its line."""
+    if entry.uid is None and entry.has_audio is not False:
+        found = json.loads(entry.source.line_at(entry.offset)).get("utterance_id")
+        entry.uid = found or None
+    return entry.uid
+
+
+def _todo(key: str, entry: Entry) -> dict[str, str]:
+    uid = _uid(entry)
+    assert uid is not None
+    return {"uid": uid, "file": audio_file_name(uid), "key": key}
+
+
+_HASHERS = 8  # worker threads reading audio files back
+
+
+def _measure(path: Path) -> tuple[int, bytes]:
+    """A file's size and SHA-256 digest."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 16):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.digest()
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _parse(raw: bytes, where: str) -> dict[str, Any]:
+    try:
+        record = json.loads(raw)
+    except ValueError:
+        raise UsageError(
+            f"{where}: not a JSON line; the export is damaged, move it aside and export again"
+        ) from None
+    if not isinstance(record, dict) or "record_key" not in record:
+        raise UsageError(f"{where}: not an export record")
+    return record
 
 
 class Archive:
@@ -99,6 +205,7 @@ class Archive:
         self.site = site
         self.created = now_iso()
         self.histories: dict[str, History] = {}
+        self._spools: list[LineFile] = []  # lines merged from memory, removed on save
 
     @classmethod
     def folder(cls, out: Path, marketplace: str, account: str) -> Path:
@@ -112,6 +219,10 @@ class Archive:
     def manifest_path(self) -> Path:
         return self.root / "manifest.json"
 
+    @property
+    def parts_dir(self) -> Path:
+        return self.root / PARTS
+
     # --- loading --------------------------------------------------------------------------
     @classmethod
     def open(cls, out: Path, *, marketplace: str, account: str, site: str) -> Archive:
@@ -124,28 +235,55 @@ class Archive:
                 manifest = json.loads(archive.manifest_path.read_text(encoding="utf-8"))
                 if not isinstance(manifest, dict):
                     raise TypeError("not a JSON object")
-            except (ValueError, TypeError, OSError) as error:
+            except (ValueError, TypeError, OSError, RecursionError) as error:
                 raise UsageError(
                     f"{archive.manifest_path} is damaged ({error}); move the folder aside and "
                     "export again"
                 ) from None
             archive.created = str(manifest.get("created", archive.created))
+        archive._clean_temporary_files()
         for name, file_name in HISTORY_FILES.items():
-            saved = manifest.get("histories", {}).get(name, {})
+            try:  # JSON of the wrong shape (a hand edit): damaged too, not a bug
+                saved = dict(manifest.get("histories", {}).get(name, {}))
+                ranges = list(saved.get("ranges", []))
+                files = {
+                    file: (int(v["size"]), bytes.fromhex(v["sha256"]), v.get("record_key"))
+                    for file, v in dict(saved.get("audio_files", {})).items()
+                }
+            except (AttributeError, TypeError, ValueError, KeyError) as error:
+                raise UsageError(
+                    f"{archive.manifest_path} is damaged ({name}: {error!r}); move the folder "
+                    "aside and export again"
+                ) from None
             path = archive.root / file_name
             if not path.exists() and not saved:
                 continue
             history = archive.history(name)
-            history.ranges = list(saved.get("ranges", []))
-            history.files = dict(saved.get("audio_files", {}))
+            history.ranges = ranges
             history.audio_wanted = bool(saved.get("audio_wanted", True))
             if path.exists():
-                for line_no, record in enumerate(_read_lines(path), 1):
-                    if not isinstance(record, dict) or "record_key" not in record:
-                        raise UsageError(f"{path}:{line_no}: not an export record")
-                    history.records[record["record_key"]] = record
-        archive._clean_temporary_files()
+                archive._load(history, LineFile(path))
+            for file, (size, sha, key) in files.items():  # each file on its record's entry
+                entry = history.entries.get(key) if isinstance(key, str) else None
+                if entry is not None and entry.audio == file:
+                    entry.size, entry.sha256 = size, sha
         return archive
+
+    def _load(self, history: History, lines: LineFile) -> None:
+        digest = hashlib.sha256()
+        for number, (offset, raw) in enumerate(lines.new_lines(), 1):
+            digest.update(raw)
+            record = _parse(raw, f"{lines.path}:{number}")
+            has_audio = record.get("has_audio")
+            history.entries[record["record_key"]] = Entry(
+                timestamp_ms=int(record["timestamp_ms"]),
+                uid=(record.get("utterance_id") or None) if has_audio is None else None,
+                has_audio=has_audio,
+                audio=record.get("audio"),
+                source=lines,
+                offset=offset,
+            )
+        history.sha256, history.lines = digest.hexdigest(), len(history.entries)
 
     def _clean_temporary_files(self) -> None:
         """Temporary files a killed run left behind: never taken for whole ones, removed."""
@@ -154,6 +292,10 @@ class Archive:
                 for tmp in folder.glob(".*.tmp"):
                     with contextlib.suppress(OSError):
                         tmp.unlink()
+        if self.parts_dir.is_dir():
+            for spool in self.parts_dir.glob("merge-*.jsonl"):
+                with contextlib.suppress(OSError):
+                    spool.unlink()
 
     def history(self, name: str) -> History:
         if name not in self.histories:
@@ -161,29 +303,46 @@ class Archive:
         return self.histories[name]
 
     # --- adding what was listed -----------------------------------------------------------
-    def merge(self, name: str, lines: Iterable[dict[str, Any]], *, audio: bool) -> int:
-        """Add listed records; a record already there keeps its audio state. Returns how many
-        were new."""
+    def take(self, name: str, lines: LineFile, *, audio: bool) -> tuple[int, int, list[str]]:
+        """Merge the lines added to `lines` since the last call (a part file an export is
+        listing into). A record already there keeps its audio state. Returns how many lines
+        were read, how many records were new, and the keys of the new ones whose audio is to
+        fetch."""
         history = self.history(name)
         history.audio_wanted = audio
-        new = 0
-        for line in lines:
-            key = line["record_key"]
-            old = history.records.get(key)
-            record = dict(line)
-            record["timestamp_ms"] = int(record["timestamp_ms"])
+        read = new = 0
+        todo: list[str] = []
+        for offset, raw in lines.new_lines():
+            read += 1
+            record = _parse(raw, f"{lines.path} at byte {offset}")
+            key, uid = record["record_key"], record.get("utterance_id") or None
+            old = history.entries.get(key)
             if old is not None:
-                record["audio"] = old.get("audio")
-                record["has_audio"] = old.get("has_audio")
+                old.timestamp_ms = int(record["timestamp_ms"])
+                old.uid = uid if old.has_audio is None else None
+                old.source, old.offset = lines, offset
             else:
                 new += 1
-                record["audio"] = None
                 # Only voice recordings have audio; the others are known to have none.
-                record["has_audio"] = (
-                    None if name == "voice" and record.get("utterance_id") else False
-                )
-            history.records[key] = record
-        return new
+                has_audio = None if name == "voice" and uid else False
+                entry = Entry(int(record["timestamp_ms"]), uid, has_audio, None, lines, offset)
+                history.entries[key] = entry
+                if has_audio is None:
+                    todo.append(key)
+            history.dirty = True
+        return read, new, todo
+
+    def merge(self, name: str, lines: Iterable[dict[str, Any]], *, audio: bool) -> int:
+        """Add listed records given in memory (spooled to a file of the archive's own).
+        Returns how many were new."""
+        path = self.parts_dir / f"merge-{os.getpid()}-{next(_spool_numbers)}.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8") as out:
+            for line in lines:
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        spool = LineFile(path)
+        self._spools.append(spool)
+        return self.take(name, spool, audio=audio)[1]
 
     def add_range(self, name: str, start_ms: int, end_ms: int, reported: int) -> dict[str, Any]:
         history = self.history(name)
@@ -198,125 +357,210 @@ class Archive:
             "listed_at": now_iso(),
         }
         history.ranges.append(entry)
+        history.dirty = True
         return entry
 
-    # --- audio ----------------------------------------------------------------------------
-    def audio_todo(self, name: str) -> list[dict[str, str]]:
-        """The recordings whose audio is still to fetch: [{uid, file, key}]."""
-        todo = []
-        for record in self.history(name).sorted_records():
-            if record.get("has_audio") is None and record.get("utterance_id"):
-                todo.append({
-                    "uid": record["utterance_id"],
-                    "file": audio_file_name(record["utterance_id"]),
-                    "key": record["record_key"],
-                })  # fmt: skip
-        return todo
+    def windows(self, name: str, start_ms: int, end_ms: int, parts: int) -> list[list[int]]:
+        """Time windows that split [start_ms, end_ms] (end 0: open) into about `parts` pieces
+        holding as many exported records each: [[start, end], ...], the last one ending at 0
+        when the range is open. [] when the export holds too few records to be worth it."""
+        end = end_ms or 2**62
+        times = sorted(e.timestamp_ms for _, e in self.history(name).in_range(start_ms, end))
+        parts = min(parts, len(times) // 500)
+        if parts < 2:
+            return []
+        cuts = sorted({times[i * len(times) // parts] for i in range(1, parts)} - {start_ms})
+        bounds = [start_ms, *cuts]
+        return [[low, high - 1] for low, high in itertools.pairwise(bounds)] + [
+            [bounds[-1], end_ms]
+        ]
 
-    def settle_audio(self, name: str, items: Iterable[dict[str, str]]) -> None:
-        """After a download round: a file on disk is saved audio (hashed now); no file means
-        the site had no audio for it (a failed download stops the round instead)."""
-        history = self.history(name)
+    # --- audio ----------------------------------------------------------------------------
+    def items(self, name: str, keys: Iterable[str]) -> list[dict[str, str]]:
+        """What fetching these records' audio takes: [{uid, file, key}]."""
+        entries = self.history(name).entries
+        return [_todo(key, entries[key]) for key in keys]
+
+    def audio_todo(self, name: str) -> list[dict[str, str]]:
+        """The recordings whose audio is still to fetch, oldest first: [{uid, file, key}]."""
+        pending = [
+            (entry.timestamp_ms, key, entry)
+            for key, entry in self.history(name).entries.items()
+            if entry.has_audio is None and _uid(entry)
+        ]
+        pending.sort(key=lambda p: (p[0], p[1]))
+        return [_todo(key, entry) for _, key, entry in pending]
+
+    def hash_audio(self, items: Iterable[dict[str, str]]) -> list[tuple[int, bytes] | None]:
+        """Size and SHA-256 of each item's file as it is on disk (None: no file). Reads only:
+        safe to run in a worker thread while the index changes."""
+        found: list[tuple[int, bytes] | None] = []
         for item in items:
-            record = history.records[item["key"]]
             path = self.audio_dir / item["file"]
-            if path.is_file():
-                history.files[item["file"]] = {
-                    "size": path.stat().st_size,
-                    "sha256": sha256_file(path),
-                    "record_key": item["key"],
-                }
-                record["audio"], record["has_audio"] = item["file"], True
+            found.append(_measure(path) if path.is_file() else None)
+        return found
+
+    def settle_audio(
+        self,
+        name: str,
+        items: list[dict[str, str]],
+        hashed: list[tuple[int, bytes] | None] | None = None,
+    ) -> None:
+        """After a download round: a file on disk is saved audio (hashed now, or given); no
+        file means the site had no audio for it (a failed download stops the round instead)."""
+        history = self.history(name)
+        states = hashed if hashed is not None else self.hash_audio(items)
+        for item, state in zip(items, states, strict=True):
+            entry = history.entries[item["key"]]
+            if state is not None:
+                entry.audio, entry.has_audio = item["file"], True
+                entry.size, entry.sha256 = state
             else:
-                record["audio"], record["has_audio"] = None, False
+                entry.audio, entry.has_audio = None, False
+            entry.uid = None  # settled: its line has it
+        history.dirty = True
 
     def adopt_downloaded(self, name: str) -> int:
         """Audio files a killed run saved but did not record: hashed and taken (atomic writes
         mean a file under its final name is whole)."""
         adopted = [i for i in self.audio_todo(name) if (self.audio_dir / i["file"]).is_file()]
-        self.settle_audio(name, adopted)
+        if adopted:
+            self.settle_audio(name, adopted)
         return len(adopted)
 
     def check_audio(self, name: str) -> AudioCheck:
         """Re-read every audio file and compare it with the manifest."""
         check = AudioCheck()
         history = self.history(name)
-        for record in history.records.values():
-            state = record.get("has_audio")
-            if state is False:
+        matching = self._matching(history)
+        for key, entry in history.entries.items():
+            if entry.has_audio is False:
                 check.no_audio += 1
-            elif state is None:
-                check.pending.append(record["record_key"])
+            elif entry.has_audio is None:
+                check.pending.append(key)
+            elif key not in matching:
+                check.bad.append(key)
+                entry.has_audio = None  # fetch it again
+                history.dirty = True
             else:
-                if not self._audio_matches(history, record):
-                    check.bad.append(record["record_key"])
-                    record["has_audio"] = None  # fetch it again
-                else:
-                    check.saved += 1
+                check.saved += 1
         return check
 
     def verified_keys(self, name: str) -> dict[str, bool]:
         """Record keys safe to delete: in the export, audio saved and matching, or none."""
         history = self.history(name)
-        keys: dict[str, bool] = {}
-        for key, record in history.records.items():
-            state = record.get("has_audio")
-            if state is False or (state is True and self._audio_matches(history, record)):
-                keys[key] = True
-        return keys
+        matching = self._matching(history)
+        return {
+            key: True
+            for key, entry in history.entries.items()
+            if entry.has_audio is False or key in matching
+        }
 
-    def _audio_matches(self, history: History, record: dict[str, Any]) -> bool:
-        """The record's audio file is on disk with the checksum the manifest holds."""
-        file = record.get("audio") or ""
-        saved = history.files.get(file)
-        path = self.audio_dir / file
-        return saved is not None and path.is_file() and sha256_file(path) == saved["sha256"]
+    def _matching(self, history: History) -> set[str]:
+        """The records whose audio file is on disk with the checksum the manifest holds, read
+        again in a few worker threads (100,000 files: the disk's waits overlap)."""
+        saved = [(k, e) for k, e in history.entries.items() if e.has_audio is True]
+        chunks = [saved[i::_HASHERS] for i in range(_HASHERS)]
+
+        def check(chunk: list[tuple[str, Entry]]) -> list[str]:
+            found = []
+            for key, entry in chunk:
+                path = self.audio_dir / (entry.audio or "")
+                known = entry.sha256 is not None and bool(entry.audio) and path.is_file()
+                if known and _measure(path)[1] == entry.sha256:
+                    found.append(key)
+            return found
+
+        with ThreadPoolExecutor(max_workers=_HASHERS) as pool:
+            return {key for keys in pool.map(check, chunks) for key in keys}
 
     # --- saving ---------------------------------------------------------------------------
     def save(self) -> None:
-        """The record files, then the manifest (last: it vouches for the rest)."""
-        sections: dict[str, Any] = {}
-        for name, history in self.histories.items():
-            path = self.root / HISTORY_FILES[name]
-            data = "".join(
-                json.dumps(r, ensure_ascii=False) + "\n" for r in history.sorted_records()
-            ).encode()
-            write_atomic(path, data)
-            with_audio = sum(1 for r in history.records.values() if r.get("has_audio") is True)
-            pending = sum(1 for r in history.records.values() if r.get("has_audio") is None)
-            sections[name] = {
-                "file": HISTORY_FILES[name],
-                "sha256": hashlib.sha256(data).hexdigest(),
-                "records": len(history.records),
-                "with_audio": with_audio,
-                "audio_pending": pending,
-                "audio_wanted": history.audio_wanted,
-                "ranges": history.ranges,
-                "audio_files": history.files,
-            }
-        write_json_atomic(
-            self.manifest_path,
-            {
-                "voicewipe": __version__,
-                "marketplace": self.marketplace,
-                "account": self.account,
-                "site": self.site,
-                "created": self.created,
-                "updated": now_iso(),
-                "histories": sections,
-            },
-        )
+        """The record files that changed, then the manifest (last: it vouches for the rest)."""
+        for history in self.histories.values():
+            if history.dirty or not (self.root / HISTORY_FILES[history.name]).exists():
+                self._write_lines(history)
+        for spool in self._spools:  # every record's line is in a history file now
+            spool.path.unlink(missing_ok=True)
+        self._spools.clear()
+        self._write_manifest()
 
+    def _write_manifest(self) -> None:
+        """manifest.json, written as it goes: 100,000 audio files' entries are never one string.
+        The same JSON as json.dump would give, one audio file a line."""
+        head = {
+            "voicewipe": __version__,
+            "marketplace": self.marketplace,
+            "account": self.account,
+            "site": self.site,
+            "created": self.created,
+            "updated": now_iso(),
+        }
+        with atomic_writer(self.manifest_path) as out:
 
-def _read_lines(path: Path) -> Iterator[Any]:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                yield json.loads(line)
-            except ValueError:
-                raise UsageError(
-                    f"{path}:{number}: not a JSON line; the export is damaged, move it aside and "
-                    "export again"
-                ) from None
+            def put(text: str) -> None:
+                out.write(text.encode())
+
+            put("{\n")
+            for key, value in head.items():
+                put(f"  {_json(key)}: {_json(value)},\n")
+            put('  "histories": {')
+            for number, (name, history) in enumerate(self.histories.items()):
+                put(f"{',' if number else ''}\n    {_json(name)}: {{\n")
+                for key, value in self._section(history).items():
+                    put(f"      {_json(key)}: {_json(value)},\n")
+                put('      "audio_files": {')
+                files = (
+                    (key, entry)
+                    for key, entry in history.entries.items()
+                    if entry.has_audio and entry.sha256 is not None
+                )
+                for count, (key, entry) in enumerate(files):
+                    assert entry.sha256 is not None
+                    item = {"size": entry.size, "sha256": entry.sha256.hex(), "record_key": key}
+                    put(f"{',' if count else ''}\n        {_json(entry.audio)}: {_json(item)}")
+                put("\n      }\n    }")
+            put("\n  }\n}\n")
+
+    def _write_lines(self, history: History) -> None:
+        """The history file, oldest first, each line as listed with its audio state, written
+        a line at a time; the index then points into it."""
+        path = self.root / HISTORY_FILES[history.name]
+        order = sorted(history.entries.items(), key=lambda kv: (kv[1].timestamp_ms, kv[0]))
+        digest, offsets, position = hashlib.sha256(), [], 0
+        readers: dict[Path, BinaryIO] = {}
+        try:
+            with atomic_writer(path) as out:
+                for _, entry in order:
+                    source = entry.source.path
+                    if source not in readers:
+                        readers[source] = source.open("rb")
+                    readers[source].seek(entry.offset)
+                    record = json.loads(readers[source].readline())
+                    record["timestamp_ms"] = entry.timestamp_ms
+                    record["audio"], record["has_audio"] = entry.audio, entry.has_audio
+                    data = (json.dumps(record, ensure_ascii=False) + "\n").encode()
+                    out.write(data)
+                    digest.update(data)
+                    offsets.append(position)
+                    position += len(data)
+        finally:
+            for reader in readers.values():
+                reader.close()
+        written = LineFile(path)
+        written.position = position
+        for (_, entry), offset in zip(order, offsets, strict=True):
+            entry.source, entry.offset = written, offset
+        history.sha256, history.lines, history.dirty = digest.hexdigest(), len(order), False
+
+    def _section(self, history: History) -> dict[str, Any]:
+        entries = history.entries.values()
+        return {
+            "file": HISTORY_FILES[history.name],
+            "sha256": history.sha256,
+            "records": history.lines,
+            "with_audio": sum(1 for e in entries if e.has_audio is True),
+            "audio_pending": sum(1 for e in entries if e.has_audio is None),
+            "audio_wanted": history.audio_wanted,
+            "ranges": history.ranges,
+        }

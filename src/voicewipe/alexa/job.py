@@ -9,6 +9,7 @@ a nightly run finds it still valid.
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 from typing import Any
 
@@ -16,9 +17,13 @@ from loguru import logger
 
 from voicewipe.alexa import sessions, sitefiles
 from voicewipe.alexa.target import Target
+from voicewipe.errors import StepFailed
 from voicewipe.flow.inputs import bind_inputs
 from voicewipe.runner.context import RunOptions
 from voicewipe.runner.run import Job
+
+# How many times one flow may sign in again after its session ended, before it gives up.
+_SIGN_INS_PER_FLOW = 2
 
 
 class AlexaJob:
@@ -31,6 +36,11 @@ class AlexaJob:
             account=target.account, marketplace=target.marketplace, site=target.site
         )
         self.signed_in_now = False
+        self._sign_ins = 0  # sign-ins made by this run
+        # What a flow had found out before its session ended and it ran again: a delete that
+        # had acted before the session ended reports what it deleted then.
+        self.earlier_outputs: dict[str, dict[str, Any]] = {}
+        self._sign_in_lock = asyncio.Lock()
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -39,23 +49,29 @@ class AlexaJob:
     async def __aenter__(self) -> AlexaJob:
         await self.job.__aenter__()
         try:
-            outputs = await self.flow(
-                "sign-in",
-                signin_origins=list(self.target.signin_origins),
-                email=self.target.account,
-                password=self.target.password,
-                totp_secret=self.target.totp_secret,
-            )
-            self.signed_in_now = bool(outputs.get("signed_in"))
+            self.signed_in_now = await self._sign_in()
             if self.signed_in_now:
                 logger.info(f"signed in as {self.target.account}")
             else:
                 logger.info("the saved sign-in still works")
-            await self._save_session()
         except BaseException as error:
             await self.job.__aexit__(type(error), error, error.__traceback__)
             raise
         return self
+
+    async def _sign_in(self) -> bool:
+        """Open Alexa Privacy, signing in if the session has ended; True if it had."""
+        outputs = await self._run(
+            "sign-in",
+            signin_origins=list(self.target.signin_origins),
+            email=self.target.account,
+            password=self.target.password,
+            totp_secret=self.target.totp_secret,
+        )
+        await self._save_session()
+        signed_in = bool(outputs.get("signed_in"))
+        self._sign_ins += signed_in
+        return signed_in
 
     async def _save_session(self) -> None:
         if self.target.keep_session:
@@ -64,7 +80,61 @@ class AlexaJob:
             logger.debug(f"sign-in saved in {where}")
 
     async def flow(self, name: str, **inputs: Any) -> dict[str, Any]:
-        """Run one of the Alexa flows with these inputs (site and labels are added)."""
+        """Run one of the Alexa flows with these inputs (site and labels are added).
+
+        Amazon's sessions end when they will (a sign-out elsewhere, a password change, age).
+        When a flow fails, the sign-in flow looks: if the session had ended, it signs in again
+        (a CAPTCHA in a headless run stops with exit code 3 here) and the flow runs again from
+        its start. Every flow can: exports merge by key and fetch only what is missing, and a
+        delete checks its range against the export afresh before any destructive click.
+        """
+        for attempt in range(_SIGN_INS_PER_FLOW + 1):
+            runner = self.job.runner
+            first = len(runner.records) if runner is not None else 0
+            sign_ins = self._sign_ins
+            try:
+                return await self._run(name, **inputs)
+            except StepFailed as error:
+                if not self.job.session.browser.is_connected():
+                    raise StepFailed(
+                        f"the browser closed during step {error.step_number} of '{name}' (it "
+                        "crashed, was killed, or its window was closed); nothing more was done. "
+                        "Run the same command again: it picks up where this one stopped",
+                        kind="page",
+                        location=error.location,
+                    ) from None
+                if attempt == _SIGN_INS_PER_FLOW:
+                    raise
+                found = dict(self.job.result.outputs)  # before the sign-in replaces them
+                # Flows running side by side (the list and the downloads) meet the ended
+                # session together: one signs in, the others see it has and just run again.
+                async with self._sign_in_lock:
+                    renewed = self._sign_ins != sign_ins or await self.session_had_ended()
+                if not renewed:
+                    raise
+                self.earlier_outputs[name] = found
+                logger.warning(
+                    f"the Amazon session ended during '{name}' ({error.message}); "
+                    "signed in again, running it again"
+                )
+                self._mark_retried(first, "the session had ended: signed in again and retried")
+        raise AssertionError("unreachable")
+
+    async def session_had_ended(self) -> bool:
+        """Whether the session had ended (and it has now signed in again)."""
+        try:
+            return await self._sign_in()
+        except StepFailed:  # the sign-in failing too says nothing new: report the first error
+            return False
+
+    def _mark_retried(self, first: int, why: str) -> None:
+        runner = self.job.runner
+        for record in runner.records[first:] if runner is not None else []:
+            if record.outcome == "failed":
+                record.outcome = "retried"
+                record.message = f"{record.message} ({why})"
+
+    async def _run(self, name: str, **inputs: Any) -> dict[str, Any]:
         flow = sitefiles.flow(self.target.flows, name)
         given = {"site": self.target.site, **inputs}
         if "labels" in flow.inputs:

@@ -9,7 +9,6 @@ lose something, Rehearsal when a destructive step was reached without --yes.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -18,12 +17,14 @@ from loguru import logger
 
 from voicewipe.alexa.archive import Archive, now_iso
 from voicewipe.alexa.job import AlexaJob
-from voicewipe.alexa.progress import audio_progress, deletion_progress, listing_progress
+from voicewipe.alexa.pipeline import list_and_fetch, part_file
+from voicewipe.alexa.progress import deletion_progress, listing_progress
 from voicewipe.errors import SafetyRefusal, StepFailed
 from voicewipe.fsutil import write_json_atomic
 from voicewipe.runner.runner import Rehearsal
 
-AUDIO_BATCH = 500  # downloads between two saves of the manifest (what a kill can cost)
+# A delete's check lists the range in up to this many time windows side by side.
+LIST_WINDOWS = 16
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,6 @@ class Period:
         return f"{self.since or 'the start'} to {self.until or 'today'}"
 
 
-def _chunks(items: list[dict[str, str]], size: int) -> Iterator[list[dict[str, str]]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _relative(job: AlexaJob, archive: Archive) -> str:
     return str(archive.root.resolve().relative_to(job.options.out_dir.resolve()))
 
@@ -77,45 +73,32 @@ async def export(
     }
     job.summary["export"] = summary
     where = _relative(job, archive)
-    part = f"{where}/.parts/{history}-{period.start_ms}-{period.end_ms}.jsonl"
-    with listing_progress(job, f"listing {history} history"):
-        listed = await job.flow(
-            "list", history=history, start_ms=period.start_ms, end_ms=period.end_ms, to=part
-        )
-    part_path = job.options.out_dir / part
-    lines = [json.loads(line) for line in part_path.read_text(encoding="utf-8").splitlines()]
-    new = archive.merge(history, lines, audio=audio)
-    listed_range = archive.add_range(history, period.start_ms, int(listed["end_ms"]), len(lines))
-    adopted = archive.adopt_downloaded(history)
-    before = archive.check_audio(history)  # a damaged file goes back to the queue
+    listed = await list_and_fetch(
+        job,
+        archive,
+        history=history,
+        start_ms=period.start_ms,
+        end_ms=period.end_ms,
+        part=part_file(where, history, period.start_ms, period.end_ms),
+        audio_dir=f"{where}/audio",
+        audio=audio and history == "voice",
+    )
+    reported = int(listed.outputs["count"])
+    summary.update(reported=reported, new=listed.new)
+    listed_range = archive.add_range(
+        history, period.start_ms, int(listed.outputs["end_ms"]), reported
+    )
+    check = archive.check_audio(history)  # every file read again: the export's verification
     archive.save()
-    part_path.unlink(missing_ok=True)
-    summary.update(reported=len(lines), new=new, records=len(archive.history(history).records))
-    logger.info(f"listed {len(lines)} records ({new} new) for {period.describe()}")
-
-    fetched = 0
-    if audio and history == "voice":
-        todo = archive.audio_todo(history)
-        if todo:
-            logger.info(f"downloading the audio of {len(todo)} recordings")
-        with audio_progress(job, len(todo)):
-            for batch in _chunks(todo, AUDIO_BATCH):
-                await job.flow(
-                    "audio",
-                    items=[{"uid": i["uid"], "file": i["file"]} for i in batch],
-                    dir=f"{where}/audio",
-                )
-                archive.settle_audio(history, batch)
-                archive.save()
-                fetched += len(batch)
-                logger.info(f"audio: {fetched} of {len(todo)} fetched")
-    check = archive.check_audio(history)
-    archive.save()
+    (job.options.out_dir / part_file(where, history, period.start_ms, period.end_ms)).unlink(
+        missing_ok=True
+    )
     summary.update(
+        records=len(archive.history(history).entries),
         written=listed_range["written"],
-        audio_fetched=fetched,
-        audio_adopted=adopted,
-        audio_refetched=len(before.bad),
+        audio_fetched=listed.fetched,
+        audio_adopted=listed.adopted,
+        audio_refetched=len(listed.before.bad) if listed.before else 0,
         with_audio=check.saved,
         no_audio=check.no_audio,
         audio_pending=len(check.pending),
@@ -146,6 +129,9 @@ async def delete(
     }
     job.summary["delete"] = summary
     exported = archive.verified_keys(history) if require_export else {}
+    # The check lists every record the range covers: side by side, in windows holding about
+    # as many exported records each.
+    windows = archive.windows(history, period.start_ms, period.end_ms, LIST_WINDOWS)
     try:
         with deletion_progress(job):
             out = await job.flow(
@@ -159,19 +145,31 @@ async def delete(
                 device=device or "",
                 exported=exported,
                 require_export=require_export,
+                windows=windows,
             )
     except Rehearsal:
         outputs = job.job.result.outputs
         summary.update(rehearsal=True, would_delete=outputs.get("count"), deleted=0)
         raise
-    count, remaining = int(out["count"]), int(out["remaining"])
-    logger.info(f"deleted {count - remaining} of {count} recordings (read back from the site)")
-    summary.update(matched=count, deleted=count - remaining, remaining=remaining)
+    remaining = int(out["remaining"])
+    # Without an export to check against (--no-export), only one page was read before
+    # deleting: how many there were is not known, only that none remain.
+    count = None if out["count"] is None else int(out["count"])
+    earlier = job.earlier_outputs.get("delete", {}).get("count")
+    if count is not None and earlier is not None:
+        # The session ended after the first attempt had listed (and perhaps deleted) the
+        # range: the attempt that completed found only what the first had left.
+        count = max(count, int(earlier))
+    deleted = None if count is None else count - remaining
+    said = f"{deleted} of {count} recordings" if count is not None else "every recording"
+    logger.info(f"deleted {said} (read back from the site)")
+    summary.update(matched=count, deleted=deleted, remaining=remaining)
     summary["verified"] = remaining == 0
     if remaining:
         more = ", ..." if remaining > 5 else ""
+        of = f" of {count}" if count is not None else ""
         raise StepFailed(
-            f"{remaining} of {count} recordings are still listed after deleting "
+            f"{remaining}{of} recordings are still listed after deleting "
             f"({out['remaining_said']}{more}); run the delete again later, Amazon may still "
             "be working on it",
             kind="expectation",

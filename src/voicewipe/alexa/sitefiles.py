@@ -13,11 +13,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import Field, HttpUrl, ValidationError
 
-from voicewipe.errors import FlowError, Location, UsageError
+from voicewipe.errors import FlowError, UsageError
+from voicewipe.flow.diagnose import first_error
 from voicewipe.flow.model import Flow, Model
+from voicewipe.flow.yamlsrc import YamlDoc, load_yaml
 
 FLOWS_VARIABLE = "VOICEWIPE_FLOWS"
 PACKAGED = Path(__file__).resolve().parent.parent / "flows" / "alexa"
@@ -26,7 +27,9 @@ PACKAGED = Path(__file__).resolve().parent.parent / "flows" / "alexa"
 class Marketplace(Model):
     site: HttpUrl = Field(description="the marketplace's origin")
     signin: tuple[HttpUrl, ...] = Field(description="origins a sign-in may pass through")
-    language: str = Field(description="the labels file under languages/")
+    language: str = Field(
+        pattern=r"^[A-Za-z0-9-]+$", description="the labels file under languages/ (en-US)"
+    )
 
 
 class Marketplaces(Model):
@@ -52,33 +55,29 @@ def flows_dir(explicit: Path | None = None) -> Path:
     return chosen
 
 
-def _read(path: Path) -> Any:
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
-    except FileNotFoundError:
-        raise FlowError(f"{path}: missing from the flows folder") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = Location(str(path), mark.line + 1, mark.column + 1) if mark else None
-        raise FlowError(f"{path}: not valid YAML ({error})", location=where) from None
+def _read(path: Path, needs: str) -> YamlDoc:
+    """The file, read as safely as a flow is (no objects, limits on nesting and aliases)."""
+    if not path.exists():
+        raise FlowError(f"{path}: missing from the flows folder")
+    return load_yaml(path, needs=needs)
 
 
 _M = TypeVar("_M", bound=Model)
 
 
-def _validated(kind: type[_M], path: Path) -> _M:
+def _validated(kind: type[_M], path: Path, needs: str) -> _M:
+    doc = _read(path, needs)
     try:
-        return kind.model_validate(_read(path))
+        return kind.model_validate(doc.data)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top)"
-        raise FlowError(f"{path}: {where}: {first['msg']}") from None
+        raise first_error(doc, error) from None
 
 
 @cache
 def marketplaces(root: Path) -> dict[str, Marketplace]:
-    return _validated(Marketplaces, root / "marketplaces.yaml").marketplaces
+    return _validated(
+        Marketplaces, root / "marketplaces.yaml", "it needs `marketplaces:`"
+    ).marketplaces
 
 
 def marketplace(root: Path, name: str) -> Marketplace:
@@ -90,7 +89,9 @@ def marketplace(root: Path, name: str) -> Marketplace:
 
 @cache
 def language(root: Path, tag: str) -> Language:
-    found = _validated(Language, root / "languages" / f"{tag}.yaml")
+    found = _validated(
+        Language, root / "languages" / f"{tag}.yaml", "it needs `language:` and `labels:`"
+    )
     if found.language != tag:
         raise FlowError(f"{root / 'languages' / tag}.yaml: says language {found.language!r}")
     return found

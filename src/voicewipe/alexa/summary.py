@@ -34,6 +34,8 @@ def _delete(part: dict[str, Any]) -> list[str]:
         if part["verified"]
         else f"NOT verified: {part['remaining']} recordings remain"
     )
+    if part["matched"] is None:  # --no-export reads one page before deleting, not all
+        return [f"Deleted: every recording ({scope}; not counted without an export); {verdict}"]
     return [f"Deleted: {part['deleted']} of {part['matched']} recordings ({scope}); {verdict}"]
 
 

@@ -125,8 +125,12 @@ def open_target(options: TargetOptions) -> Iterator[Target]:
 def _checked_site(url: str) -> str:
     from urllib.parse import urlsplit
 
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError for a port that is no number
+    except ValueError:  # `http://[::1` (an unclosed IPv6 address), `http://host:port`
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"--site: {url!r} is not an address like http://127.0.0.1:8080")
     return f"{parts.scheme}://{parts.netloc}"
 
@@ -135,8 +139,15 @@ def _checked_site(url: str) -> str:
 def _start_mock(locale: str, extra: dict[str, Any]) -> Iterator[MockSite]:
     from voicewipe.mock import MockConfig, MockSite
 
+    if extra.get("locale", locale) != locale:
+        # The flows read the page in the marketplace's language: the mock must speak it.
+        raise UsageError(
+            f"--mock-option locale={extra['locale']}: the mock site speaks the marketplace's "
+            f"language ({locale}); choose the marketplace instead, e.g. --marketplace amazon.de "
+            "for de-DE"
+        )
     try:
-        config = MockConfig().replace(locale=locale, **extra)
+        config = MockConfig().replace(**{**extra, "locale": locale})
     except (TypeError, ValueError) as error:
         raise UsageError(f"--mock-option: {error}") from None
     with MockSite(config) as mock:

@@ -9,6 +9,7 @@ traceback to the log file.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -83,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     from loguru import logger
 
-    from voicewipe.logs import log_bug, setup_terminal_logging
+    from voicewipe.logs import setup_terminal_logging
 
     logger.remove()  # no sink until we know how verbose to be
     try:
@@ -106,14 +107,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("voicewipe: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
-    except Exception as error:
-        where = log_bug(error)
+    except OSError as error:
+        if error.errno not in _STORAGE_ERRORS:
+            return _bug(error)
+        # The disk filled up, or turned read-only, under a run: not a bug. (Nothing was
+        # deleted that a verified export does not hold: the export could not be written.)
+        where = error.filename or "the run's files"
         print(
-            f"voicewipe: internal error: {type(error).__name__}: {error} "
-            f"(a bug; the traceback is in {where})",
+            f"voicewipe: cannot write {where}: {error.strerror}; free some space or choose "
+            "another folder with --out, then run the command again",
             file=sys.stderr,
         )
-        return ExitCode.STEP_FAILED
+        return ExitCode.INVALID
+    except Exception as error:
+        return _bug(error)
+
+
+# What a disk that is full or read-only raises while a run writes its files.
+_STORAGE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+
+
+def _bug(error: Exception) -> int:
+    from voicewipe.logs import log_bug
+
+    where = log_bug(error)
+    print(
+        f"voicewipe: internal error: {type(error).__name__}: {error} "
+        f"(a bug; the traceback is in {where})",
+        file=sys.stderr,
+    )
+    return ExitCode.STEP_FAILED
 
 
 def console_main() -> None:

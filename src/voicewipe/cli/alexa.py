@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from voicewipe.cli.run import add_browser_arguments
+from voicewipe.cli.run import add_browser_arguments, check_browser_arguments, check_out_folder
 from voicewipe.errors import ExitCode, UsageError, VoicewipeError
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def _mock_options(pairs: list[str]) -> dict[str, Any]:
             raise UsageError(f"--mock-option takes NAME=VALUE, got {pair!r}")
         try:
             options[name.strip().replace("-", "_")] = yaml.safe_load(value)
-        except yaml.YAMLError:
+        except (yaml.YAMLError, ValueError, RecursionError):  # `now=2024-13-40`: as text
             options[name.strip().replace("-", "_")] = value
     return options
 
@@ -93,10 +93,7 @@ def execute(args: argparse.Namespace, name: str, body: Body) -> int:
     from voicewipe.runner.context import RunOptions
     from voicewipe.runner.runner import Rehearsal
 
-    if args.slowmo < 0:
-        raise UsageError("--slowmo must be 0 or more")
-    if args.timeout is not None and args.timeout <= 0:
-        raise UsageError("--timeout must be more than 0 seconds")
+    check_browser_arguments(args)
     if args.mock_option and not args.mock:
         raise UsageError("--mock-option goes with --mock")
     options = RunOptions(
@@ -121,6 +118,7 @@ def execute(args: argparse.Namespace, name: str, body: Body) -> int:
     )
     error: VoicewipeError | None = None
     with open_target(chosen) as target:
+        check_out_folder(args.out)
         archive = Archive.open(
             args.out, marketplace=target.marketplace, account=target.account, site=target.site
         )

@@ -33,6 +33,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("say what to delete: --all, or --since DATE --until DATE")
     if not args.all and not (args.since and args.until):
         raise UsageError("a range needs both --since DATE and --until DATE")
+    if args.device is not None and not args.device.strip():
+        # An empty name would filter nothing: the deletion would cover every device.
+        raise UsageError("--device: give a device's name (or leave --device out for all)")
     period = period_of(args)
     assert isinstance(period, operations.Period)
 

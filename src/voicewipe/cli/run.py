@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import sys
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,6 +42,41 @@ def add_browser_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also hide the e-mail address and transcripts in screenshots",
     )
+
+
+def check_browser_arguments(args: argparse.Namespace) -> None:
+    """The numbers a browser run takes, checked before anything starts: NaN, infinity or a
+    timeout past the browser's timers would only fail later, halfway, or end every wait at
+    once (the same limit as a flow's durations)."""
+    from voicewipe.flow.model import MAX_DURATION
+
+    if not math.isfinite(args.slowmo):
+        raise UsageError(f"--slowmo must be a number of milliseconds, not {args.slowmo}")
+    if args.slowmo < 0:
+        raise UsageError("--slowmo must be 0 or more")
+    if args.timeout is not None:
+        if args.timeout <= 0:
+            raise UsageError("--timeout must be more than 0 seconds")
+        if not args.timeout <= MAX_DURATION:  # NaN too
+            raise UsageError(
+                f"--timeout must be at most {MAX_DURATION} seconds (a day), not {args.timeout:g}"
+            )
+
+
+def check_out_folder(out: Path) -> None:
+    """--out must be a folder we can write in: said in one line before a browser starts, not
+    as a failure to save the first screenshot (a read-only disk, a file of that name)."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: is a file, not a folder; choose a folder with --out")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".voicewipe-", suffix=".tmp"):
+            pass
+    except OSError as error:
+        raise UsageError(
+            f"--out {out}: cannot write there ({error.strerror or error}); choose another "
+            "folder with --out"
+        ) from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -99,10 +136,7 @@ def run(args: argparse.Namespace) -> int:
     from voicewipe.runner.run import run_flow
     from voicewipe.staticsite import StaticSite
 
-    if args.slowmo < 0:
-        raise UsageError("--slowmo must be 0 or more")
-    if args.timeout is not None and args.timeout <= 0:
-        raise UsageError("--timeout must be more than 0 seconds")
+    check_browser_arguments(args)
     flow = load_flow(args.flow)
     given: dict[str, object] = dict(parse_vars(args.var))
     with ExitStack() as stack:
@@ -124,6 +158,7 @@ def run(args: argparse.Namespace) -> int:
             screenshots=not args.no_screenshots,
             mask_personal=args.mask_personal,
         )
+        check_out_folder(args.out)
         result = asyncio.run(run_flow(flow, inputs, options))
     if result.error is not None:
         raise result.error

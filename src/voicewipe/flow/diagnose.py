@@ -9,6 +9,7 @@ or step kind for misspellings.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Iterator, Sequence
@@ -109,9 +110,16 @@ def _value_at(doc: YamlDoc, path: Sequence[str | int]) -> Any:
 
 
 def display(path: Sequence[str | int]) -> str:
+    """A key path as `steps[3].click.target`; a key that is not a plain word (empty, spaces,
+    a line break) is quoted, `inputs['my name']`, so that the message stays one clear line."""
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif not re.fullmatch(r"[\w.-]+", part):
+            text += f"[{part!r}]"
+        else:
+            text += f".{part}" if text else part
     return text or "(top)"
 
 
@@ -281,3 +289,12 @@ def diagnose(doc: YamlDoc, error: ValidationError) -> FlowError:
     if len(lines) > _MAX_ERRORS:
         shown.append(f"... and {len(lines) - _MAX_ERRORS} more")
     return FlowError("\n".join(shown))
+
+
+def first_error(doc: YamlDoc, error: ValidationError) -> FlowError:
+    """The first of pydantic's errors in pydantic's words, located: for the small data files
+    of a flows folder (marketplaces, languages), which have no step kinds or unions to
+    explain."""
+    detail = error.errors(include_url=False)[0]
+    found, _ = _walk(doc, list(detail["loc"]))
+    return FlowError(f"{display(found)}: {detail['msg']}", location=doc.location(found))

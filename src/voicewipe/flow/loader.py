@@ -73,19 +73,26 @@ class _Loader:
         from voicewipe.steps.call import Call
 
         assert isinstance(step, Call)
-        target = (here.parent / step.call.flow).resolve()
         where = doc.location((*step_path, "call"))
+        try:
+            target = (here.parent / step.call.flow).resolve()
+            is_file = target.is_file()
+        except (OSError, ValueError) as error:  # a NUL in the name, a name too long, ...
+            reason = error.strerror if isinstance(error, OSError) else str(error)
+            raise FlowError(
+                f"call: {step.call.flow!r} cannot be a flow file's name ({reason})", location=where
+            ) from None
         if target in stack:
             chain = " -> ".join(display_path(p) for p in (*stack[stack.index(target) :], target))
             raise FlowError(f"a flow cannot call itself: {chain}", location=where)
-        if not target.is_file():
+        if not is_file:
             raise FlowError(f"call: no flow file {display_path(target)}", location=where)
         sub = self.load(target, stack)
         for name in step.call.with_:
             if name not in sub.inputs:
                 known = ", ".join(sub.inputs) or "none"
                 raise FlowError(
-                    f"call: flow '{sub.name}' has no input '{name}' (its inputs: {known})",
+                    f"call: flow '{sub.name}' has no input {name!r} (its inputs: {known})",
                     location=where,
                 )
         for name, spec in sub.inputs.items():

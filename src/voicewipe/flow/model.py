@@ -55,6 +55,11 @@ VarName = Annotated[str, NAME, Field(pattern=_IDENT)]
 Raw = Annotated[str, RAW]
 
 
+# The browser's timers take at most 2**31 - 1 ms (24.8 days); beyond that Playwright's waits
+# end at once instead of never, and an infinite one is not even sent. No wait needs a day.
+MAX_DURATION = 86400
+
+
 def _parse_duration(value: Any) -> Any:
     """Seconds: a number, or text with a unit: 500ms, 10s, 2m."""
     if isinstance(value, str):
@@ -65,7 +70,9 @@ def _parse_duration(value: Any) -> Any:
                 f"got text {value!r}"
             )
         number, unit = float(match[1]), match[2] or "s"
-        return number * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[unit]
+        value = number * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[unit]
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > MAX_DURATION:
+        raise ValueError(f"a duration is at most a day ({MAX_DURATION} seconds); got {value:g} s")
     return value
 
 
@@ -76,10 +83,10 @@ Duration = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "number", "minimum": 0},
+                {"type": "number", "minimum": 0, "maximum": MAX_DURATION},
                 {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(ms|s|m|h)?\s*$"},
             ],
-            "description": "seconds, or text with a unit: 500ms, 10s, 2m",
+            "description": "seconds, or text with a unit: 500ms, 10s, 2m; at most a day",
         }
     ),
 ]

@@ -115,14 +115,40 @@ def _whole_expression(text: str) -> str | None:
     return None
 
 
+# Jinja's parser and its code generator recurse once per level of an expression, and the
+# generator's constant folding takes time that grows with the cube of the depth: a chain of a
+# few hundred filters takes seconds, then exhausts the stack. The shipped flows nest 8 deep.
+MAX_DEPTH = 32
+
+
+def _depth(ast: nodes.Node) -> int:
+    deepest, stack = 0, [(ast, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node.iter_child_nodes())
+    return deepest
+
+
+def _too_deep() -> TemplateProblem:
+    return TemplateProblem(
+        f"template nested too deeply (more than {MAX_DEPTH} levels of brackets, filters or "
+        "operators); split it up with a set step"
+    )
+
+
 def names_used(text: str, *, expression: bool = False) -> set[str]:
     """The variables a template (or a bare expression) reads; TemplateProblem on bad syntax."""
     source = f"{{{{ {text} }}}}" if expression else text
     try:
         ast = environment().parse(source)
+        if _depth(ast) > MAX_DEPTH:
+            raise _too_deep()
+        names = set(meta.find_undeclared_variables(ast)) - set(environment().globals)
     except TemplateSyntaxError as error:
         raise TemplateProblem(f"template syntax: {error.message}") from None
-    names = set(meta.find_undeclared_variables(ast)) - set(environment().globals)
+    except RecursionError:
+        raise _too_deep() from None
     if expression and not list(ast.find_all(nodes.Output)):
         raise TemplateProblem("empty expression")
     return names

@@ -15,6 +15,7 @@ from typing import Any
 LOCALES = ("en-US", "en-GB", "de-DE", "ja-JP")
 MFA_MODES = ("none", "totp", "approval")
 CAPTCHA_MODES = ("never", "once", "always", "every")
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 # The demo account: the only account the mock knows. Printed by `voicewipe mock-site`; flows
 # and tests sign in with it. The TOTP secret is base32, as authenticator apps expect.
@@ -59,6 +60,8 @@ class MockConfig:
     # Backend behaviour and faults.
     deletion_delay_s: float = 2.0  # how long a bulk deletion stays "in progress"
     latency_ms: int = 0  # added to every request except static files and /__mock__/
+    latency_spike_ms: int = 0  # added on top to a fraction of requests (a congested network)
+    latency_spike_rate: float = 0.0  # that fraction
     rate_limit: float = 0.0  # requests/s on the JSON and audio endpoints; 0: unlimited
     rate_burst: int = 0  # token bucket size; 0: one second's worth (at least 1)
     fail_rate: float = 0.0  # fraction of requests answered 503
@@ -124,6 +127,8 @@ def _problems(c: MockConfig) -> list[str]:
     number("session_max_requests")
     number("deletion_delay_s", maximum=3600)
     number("latency_ms", maximum=60_000)
+    number("latency_spike_ms", maximum=60_000)
+    number("latency_spike_rate", maximum=1)
     number("rate_limit")
     number("rate_burst")
     number("fail_rate", maximum=1)
@@ -142,8 +147,10 @@ def _problems(c: MockConfig) -> list[str]:
         out.append("drift must be true or false")
     if c.now is not None and not isinstance(c.now, datetime):
         out.append("now must be an ISO 8601 date-time")
-    if not isinstance(c.host, str):
-        out.append("host must be a string")
+    if c.host not in _LOOPBACK:
+        # The mock holds a demo account's password and takes control requests: it is never
+        # served beyond this machine.
+        out.append(f"host must be a loopback address ({', '.join(_LOOPBACK)})")
     for name in ("email", "password", "totp_secret"):
         if not isinstance(getattr(c, name), str) or not getattr(c, name):
             out.append(f"{name} must be a non-empty string")

@@ -75,10 +75,33 @@ async def approve(request: Request) -> Response:
     return JSONResponse({"ok": True, "approved": count})
 
 
+async def arrive(request: Request) -> Response:
+    """New voice recordings said just now: body {"recordings": N}; answers their keys."""
+    body = await _body(request)
+    if isinstance(body, JSONResponse):
+        return body
+    try:
+        keys = site_of(request).arrive(body.get("recordings", 1))
+    except ValueError as error:
+        return JSONResponse({"message": str(error)}, status_code=400)
+    return JSONResponse({"ok": True, "keys": keys})
+
+
+async def keys(request: Request) -> Response:
+    """?history=voice|sounds|smart_home: the keys on the site now, and those deleted."""
+    try:
+        found = site_of(request).keys(request.query_params.get("history", "voice"))
+    except ValueError as error:
+        return JSONResponse({"message": str(error)}, status_code=400)
+    return JSONResponse(found)
+
+
 ROUTES = [
     Route(f"{PREFIX}/state", state, methods=["GET"]),
     Route(f"{PREFIX}/config", config, methods=["GET"]),
     Route(f"{PREFIX}/reset", reset, methods=["POST"]),
     Route(f"{PREFIX}/configure", configure, methods=["POST"]),
     Route(f"{PREFIX}/approve", approve, methods=["POST"]),
+    Route(f"{PREFIX}/arrive", arrive, methods=["POST"]),
+    Route(f"{PREFIX}/keys", keys, methods=["GET"]),
 ]

@@ -161,11 +161,18 @@ class HistoryStore:
             return chosen
         return [r for r in chosen if r.device.entity_id in devices]
 
-    def delete(self, keys: set[str]) -> int:
-        """Remove the records with these keys; O(n) once, however many there are."""
+    def add(self, records: Iterable[Record]) -> None:
+        self._records = sorted([*self._records, *records], key=lambda r: r.sort_key)
+        self._keys = [r.sort_key for r in self._records]
+        self._by_key = {r.key: r for r in self._records}
+        self._by_uid = {r.uid: r for r in self._records}
+
+    def delete(self, keys: set[str]) -> set[str]:
+        """Remove the records with these keys (O(n) once, however many there are); returns
+        the keys that were there."""
         present = keys & self._by_key.keys()
         if not present:
-            return 0
+            return present
         if len(present) == 1:
             (key,) = present
             i = bisect.bisect_left(self._keys, self._by_key[key].sort_key)
@@ -175,7 +182,7 @@ class HistoryStore:
             self._keys = [r.sort_key for r in self._records]
         for key in present:
             del self._by_uid[self._by_key.pop(key).uid]
-        return len(present)
+        return present
 
 
 @dataclass
@@ -200,7 +207,31 @@ class HistoryData:
     now_ms: int
     deletions: dict[str, Deletion] = field(default_factory=dict)
     deleted: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    deleted_keys: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in KINDS})
     _next_id: int = 0
+    _arrivals: int = 0
+
+    def _deleted(self, kind: str, keys: set[str]) -> int:
+        self.deleted[kind] += len(keys)
+        self.deleted_keys[kind].extend(sorted(keys))
+        return len(keys)
+
+    def arrive(self, config: MockConfig, count: int) -> list[str]:
+        """`count` new voice recordings, one a second up to the real clock's now."""
+        self._arrivals += 1
+        store = self.stores[VOICE]
+        newest = max((r.timestamp for r in store), default=0)
+        now = max(int(time.time() * 1000), newest + count * 1000 + 1)
+        fresh = _voice(
+            config,
+            corpus.language(config.locale),
+            now,
+            self.devices,
+            times=[now - i * 1000 for i in range(count)],
+            seed=f"voice-{config.seed}-arrivals-{self._arrivals}",
+        )
+        store.add(fresh)
+        return [r.key for r in fresh]
 
     def settle(self) -> None:
         """Finish the deletions whose time has come. Called before every read, so the store
@@ -208,8 +239,8 @@ class HistoryData:
         now = time.monotonic()
         for deletion in self.deletions.values():
             if not deletion.done and deletion.due <= now:
-                deletion.deleted = self.stores[deletion.kind].delete(deletion.keys)
-                self.deleted[deletion.kind] += deletion.deleted
+                gone = self.stores[deletion.kind].delete(deletion.keys)
+                deletion.deleted = self._deleted(deletion.kind, gone)
                 deletion.done = True
                 deletion.keys = set()
 
@@ -221,9 +252,7 @@ class HistoryData:
         return out
 
     def delete_now(self, kind: str, keys: set[str]) -> int:
-        count = self.stores[kind].delete(keys)
-        self.deleted[kind] += count
-        return count
+        return self._deleted(kind, self.stores[kind].delete(keys))
 
     def delete_later(self, kind: str, records: list[Record], delay_s: float) -> Deletion:
         self._next_id += 1
@@ -297,14 +326,22 @@ def _timestamps(rng: random.Random, count: int, now: int, config: MockConfig) ->
     return sorted(seen)
 
 
-def _voice(config: MockConfig, lang: str, now: int, devices: list[Device]) -> list[Record]:
-    rng = random.Random(f"voice-{config.seed}")
+def _voice(
+    config: MockConfig,
+    lang: str,
+    now: int,
+    devices: list[Device],
+    *,
+    times: list[int] | None = None,
+    seed: str | None = None,
+) -> list[Record]:
+    rng = random.Random(seed or f"voice-{config.seed}")
     utterances = corpus.UTTERANCES[lang]
     replacements = corpus.REPLACEMENTS[lang]
     types = [t for t, _ in _UTTERANCE_TYPES]
     cumulative = list(itertools.accumulate(w for _, w in _UTTERANCE_TYPES))
     out = []
-    for ts in _timestamps(rng, config.recordings, now, config):
+    for ts in _timestamps(rng, config.recordings, now, config) if times is None else times:
         device = rng.choice(devices)
         u = rng.choice(utterances)
         utype = rng.choices(types, cum_weights=cumulative)[0]

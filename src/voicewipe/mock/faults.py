@@ -1,8 +1,9 @@
 """Faults a real backend shows, each switched on by its own MockConfig option.
 
-Latency, throttling (a token bucket: 429 "Rate exceeded" on the JSON and audio endpoints
-above rate_limit requests/s) and a fraction of 503s. Session expiry lives in auth.py. The
-random draws come from a seeded generator so that a fault test can be repeated exactly.
+Latency (and spikes of it), throttling (a token bucket: 429 "Rate exceeded" on the JSON and
+audio endpoints above rate_limit requests/s) and a fraction of 503s. Session expiry lives in
+auth.py. The random draws come from a seeded generator so that a fault test can be repeated
+exactly.
 """
 
 from __future__ import annotations
@@ -51,7 +52,10 @@ class Faults:
             self.bucket = TokenBucket(rate=rate, capacity=capacity)
 
     def latency_s(self) -> float:
-        return self.config.latency_ms / 1000
+        spike = self.config.latency_spike_rate > 0 and (
+            self.rng.random() < self.config.latency_spike_rate
+        )
+        return (self.config.latency_ms + (self.config.latency_spike_ms if spike else 0)) / 1000
 
     def throttled(self) -> bool:
         """True: answer 429. Only asked for the JSON and audio endpoints."""

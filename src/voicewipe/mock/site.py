@@ -27,7 +27,7 @@ _DAY_MS = 86_400_000
 DATA_OPTIONS = frozenset(
     {"recordings", "detected_sounds", "smart_home_events", "seed", "now", "no_audio_fraction"}
 )
-_FAULT_OPTIONS = frozenset({"rate_limit", "rate_burst", "fail_rate", "seed"})
+_FAULT_OPTIONS = frozenset({"rate_limit", "rate_burst", "fail_rate", "seed", "latency_spike_rate"})
 # configure() actions that are not options.
 ACTIONS = frozenset({"expire_sessions", "unlock", "approve"})
 
@@ -118,6 +118,28 @@ class Site:
             else:
                 return None
             return self.data.delete_later(data.VOICE, doomed, self.config.deletion_delay_s)
+
+    # --- new recordings, and which are gone -----------------------------------------------
+
+    def arrive(self, count: int) -> list[str]:
+        """`count` new voice recordings, said just now (a person talking to Alexa while a
+        run goes on); returns their keys."""
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 100_000:
+            raise ValueError("recordings must be an integer between 0 and 100000")
+        with self.lock:
+            return self.data.arrive(self.config, count)
+
+    def keys(self, kind: str) -> dict[str, list[str]]:
+        """The record keys of one history: those on the site now, and those deleted since the
+        data was made (by any path: the bulk delete, one entry, a retention setting)."""
+        if kind not in data.KINDS:
+            raise ValueError(f"history must be one of {', '.join(data.KINDS)}")
+        with self.lock:
+            self.data.settle()
+            return {
+                "present": [r.key for r in self.data.stores[kind]],
+                "deleted": list(self.data.deleted_keys[kind]),
+            }
 
     # --- inspection ----------------------------------------------------------------------
 

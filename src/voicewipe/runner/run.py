@@ -104,9 +104,9 @@ class Job:
         self._runner.add_masks(flow, scope)
         try:
             await self._runner.run_steps(flow.steps, flow=flow, scope=scope, origins=origins)
-        except Rehearsal:
-            # What the flow had found out before the destructive step (how many would be
-            # deleted, say) is worth reporting: keep the outputs that can be worked out.
+        except (Rehearsal, VoicewipeError):
+            # What the flow had found out before it stopped (how many a destructive step would
+            # delete, or did) is worth reporting: keep the outputs that can be worked out.
             self.result.outputs = outputs_of(flow, scope, partial=True)
             raise
         outputs = outputs_of(flow, scope)
@@ -139,6 +139,8 @@ class Job:
         elif isinstance(error, VoicewipeError):
             result.error = error
         try:
+            if self._runner is not None:
+                await self._runner.take_pictures()  # the page as the last steps left it
             if self._session is not None:
                 secret_typed = self._runner is not None and self._runner.secret_typed
                 result.trace = await finish_tracing(

@@ -1,10 +1,16 @@
 """The step runner: runs steps in order, records each, screenshots each, guards destructive ones.
 
 Every step that runs, in loops and sub-flows too, gets a number, a line in run.json and a
-screenshot NNN-<label>.png. A step that did not touch the page reuses the previous picture
-(hard-linked under its own name) instead of taking a new one: the page has not changed, and
-screenshots stay cheap in long loops. A destructive step without --yes is rehearsed: its
-target is found, outlined and photographed, and the run stops there, having changed nothing.
+screenshot NNN-<label>.png. The picture is taken when the page is about to change (before the
+next step that acts on it: a click, a navigation, typing) or when the run ends, and every step
+since the last action shares it (hard-linked under each step's name): the page as those steps
+left it, after what they waited for had appeared. So a run takes about one picture per action,
+not one per step. A destructive step without --yes is rehearsed: its target is found, outlined
+and photographed, and the run stops there, having changed nothing. A failing step is
+photographed at once.
+
+A quiet step that succeeds inside another and takes no picture (one download of a loop of
+100,000) is counted on its parent's line instead of keeping a line of its own.
 """
 
 from __future__ import annotations
@@ -62,6 +68,12 @@ class Runner:
         # (a page of records listed): progress displays listen here.
         self.listeners: list[Callable[[StepRecord], None]] = []
         self._pause_lock = asyncio.Lock()
+        # A quiet step that succeeds inside another (one download of a loop of 100,000) is
+        # counted on its parent's line instead of keeping a line, a record and memory of its
+        # own (see _settle): the steps running, and those that did keep a line below them.
+        self._running: dict[int, StepRecord] = {}
+        self._kept_below: set[int] = set()
+        self._unpictured: list[StepRecord] = []  # the steps the next picture is for
         page.on("framenavigated", self._on_navigation)
 
     # --- bookkeeping ----------------------------------------------------------------------
@@ -99,25 +111,45 @@ class Runner:
             destructive=step.destructive,
         )
         self.records.append(record)
+        self._running[record.number] = record
         return record
 
     async def _screenshot(
         self, step: StepModel, record: StepRecord, *, force: bool = False
     ) -> None:
+        """A picture for this step: taken now when forced (a failure, a rehearsal), else with
+        the next one (see take_pictures). Steps still waiting for theirs share a forced one:
+        no action came between them."""
         if not self.options.screenshots or (not step.screenshot and not force):
             return
+        if not force:
+            self._unpictured.append(record)
+            return
+        self._page_changed = True
+        self._unpictured.insert(0, record)
+        await self.take_pictures()
+
+    async def take_pictures(self) -> None:
+        """Photograph the page for the steps waiting for a picture: a new one when the page
+        may have changed since the last, else the last one again."""
+        waiting, self._unpictured = self._unpictured, []
+        if not waiting:
+            return
+        first = waiting[0]
         try:
-            if self._page_changed or self._last_shot is None or force:
+            if self._page_changed or self._last_shot is None:
                 shot = await self.folder.screenshot(
-                    self.page, record.number, record.label, self._masks
+                    self.page, first.number, first.label, self._masks
                 )
                 self._last_shot, self._page_changed = shot, False
             else:
-                shot = self.folder.reuse(self._last_shot, record.number, record.label)
+                shot = self.folder.reuse(self._last_shot, first.number, first.label)
+            first.screenshot, first.screenshot_sha256 = shot.name, shot.sha256
+            for record in waiting[1:]:
+                linked = self.folder.reuse(shot, record.number, record.label)
+                record.screenshot, record.screenshot_sha256 = linked.name, linked.sha256
         except PlaywrightError as error:
-            logger.debug(f"no screenshot for step {record.number}: {error.message}")
-            return
-        record.screenshot, record.screenshot_sha256 = shot.name, shot.sha256
+            logger.debug(f"no screenshot for step {first.number}: {error.message}")
 
     # --- running --------------------------------------------------------------------------
     async def run_steps(
@@ -149,6 +181,8 @@ class Runner:
         self._depths[record.number] = depth
         indent = "  " * depth
         try:
+            if step.touches_page() and step.KIND not in _READS:
+                await self.take_pictures()  # the page as the steps before this one left it
             if step.destructive and not self.options.yes:
                 await self._rehearse(ctx)
             await step.run(ctx)
@@ -188,6 +222,7 @@ class Runner:
             if step.touches_page():
                 self._page_changed = True
         if retry:  # the failed attempt keeps its line and picture; the new one gets its own
+            self._settle(step, record)
             await self.run_step(step, flow=flow, scope=scope, parent=parent, origins=origins)
             return
         # A failed optional step leaves its picture too: what the page showed when it failed.
@@ -198,6 +233,7 @@ class Runner:
                 "DEBUG" if step.quiet else "INFO",
                 f"{indent}{record.number:>3} ✓ {record.label} ({record.duration_ms / 1000:.1f}s)",
             )
+        self._settle(step, record)
 
     async def _person_puts_right(self, ctx: StepContext, error: StepFailed) -> bool:
         """In a headed run with a person at the terminal, a step that met an unexpected page
@@ -231,6 +267,29 @@ class Runner:
         logger.info(f"{ctx.record.number:>3} ↻ {ctx.record.label}: a person put the page right")
         self._page_changed = True
         return True
+
+    def _settle(self, step: StepModel, record: StepRecord) -> None:
+        """A finished step keeps its line; or, quiet and ok inside another step, with no line
+        kept below it and no picture, it is counted on its parent's line and forgotten."""
+        self._running.pop(record.number, None)
+        parent = self._running.get(record.parent) if record.parent is not None else None
+        if parent is None:
+            return
+        if (
+            not step.quiet
+            or record.outcome != "ok"
+            or (self.options.screenshots and step.screenshot)  # it waits for a picture
+            or record.screenshot is not None
+            or record.number in self._kept_below
+        ):
+            self._kept_below.add(parent.number)
+            return
+        for index in range(len(self.records) - 1, -1, -1):  # it is among the last few
+            if self.records[index] is record:
+                del self.records[index]
+                break
+        self._depths.pop(record.number, None)
+        fold_into(parent, record)
 
     def _optional_failed(self, record: StepRecord, error: StepFailed, indent: str) -> None:
         record.outcome, record.message = "optional-failed", redact(error.message)
@@ -288,6 +347,35 @@ class Runner:
         # The terminal gets the full message once, from the CLI; the log file gets it here.
         logger.error(f"{indent}{record.number:>3} ✗ {record.label}")
         logger.debug(record.message)
+
+
+# Steps that read the page without changing it: the picture before the next action serves.
+_READS = frozenset({"expect", "extract"})
+
+# What a folded step adds to its parent's `quiet` counts: each kind's number of steps, and
+# these details summed (bytes saved, throttled answers) or counted (files the site had not).
+_SUMS = {
+    "size": "bytes",
+    "throttled": "throttled",
+    "lines": "lines",
+    "pages": "pages",
+    "items": "items",
+}
+_FLAGS = ("missing",)
+
+
+def fold_into(parent: StepRecord, record: StepRecord) -> None:
+    counts: dict[str, int] = parent.details.setdefault("quiet", {})
+    counts[record.kind] = counts.get(record.kind, 0) + 1
+    for key, total in _SUMS.items():
+        value = record.details.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            counts[total] = counts.get(total, 0) + value
+    for key in _FLAGS:
+        if record.details.get(key) is True:
+            counts[key] = counts.get(key, 0) + 1
+    for key, value in record.details.get("quiet", {}).items():  # what it had folded itself
+        counts[key] = counts.get(key, 0) + value
 
 
 def _title(step: StepModel, scope: Scope) -> str:

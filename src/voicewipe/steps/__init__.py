@@ -90,7 +90,7 @@ StepList: Any = tuple[AnyStep, ...]
 
 # Containers refer to StepList before it exists; now that it does, finish their models.
 _namespace = {"StepList": StepList, "Selector": model.Selector}
-for _module in (when, for_each, repeat, retry):
+for _module in (when, for_each, repeat, retry, request):
     for _value in list(vars(_module).values()):
         if (
             isinstance(_value, type)

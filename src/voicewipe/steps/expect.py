@@ -84,7 +84,7 @@ class ExpectArgs(Model):
         if pattern is not None and "{{" not in pattern:
             try:
                 re.compile(pattern)
-            except re.error as error:
+            except (re.error, RecursionError, OverflowError) as error:  # also `((((...`, `a{1e99}`
                 raise ValueError(f"invalid regular expression {pattern!r}: {error}") from None
         return pattern
 

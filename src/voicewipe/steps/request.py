@@ -15,9 +15,9 @@ until every item is collected.
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import json
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from playwright.async_api import APIResponse
 from playwright.async_api import Error as PlaywrightError
@@ -28,6 +28,10 @@ from voicewipe.flow.model import Duration, Model, StepModel, VarName
 from voicewipe.flow.template import _get
 from voicewipe.runner.context import StepContext
 from voicewipe.steps._act import ms
+from voicewipe.steps._pace import pacer_for
+
+if TYPE_CHECKING:
+    from voicewipe.flow.model import StepList
 
 Method = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
 
@@ -52,7 +56,29 @@ class Paginate(Model):
         description="where the next request carries the token: json.<key>, params.<name> "
         "or headers.<name>",
     )
-    max_pages: int = Field(100_000, ge=1)
+    max_pages: int | str = Field(
+        100_000, description="the most pages to ask for: a number, or a template giving one"
+    )
+    keep: tuple[str, ...] | str | None = Field(
+        None,
+        description="the fields of each item that `into` keeps (dotted paths such as "
+        "device.deviceName), so that 100,000 items stay small; a list, or a template giving "
+        "one; [] keeps none (each_page handles them). Default: whole items",
+    )
+    as_: VarName = Field(
+        "page_items", alias="as", description="the variable each_page gets a page's items in"
+    )
+    each_page: StepList = Field(
+        (),
+        description="steps run as each page arrives (writing it to disk, say), with its items "
+        "in `as`, `more` (the site has another page) and `last` (no other page will be asked)",
+    )
+
+    @model_validator(mode="after")
+    def _some_pages(self) -> Paginate:
+        if isinstance(self.max_pages, int) and self.max_pages < 1:
+            raise ValueError("max_pages must be 1 or more")
+        return self
 
 
 class RequestArgs(Model):
@@ -80,14 +106,26 @@ class RequestArgs(Model):
 
 
 async def fetch(
-    ctx: StepContext, args: RequestArgs, url: str, params: Any, headers: Any, body: Any, form: Any
+    ctx: StepContext,
+    args: RequestArgs,
+    url: str,
+    params: Any,
+    headers: Any,
+    body: Any,
+    form: Any,
+    *,
+    first: bool = True,
 ) -> APIResponse:
-    """One request, waiting out throttling; raises StepFailed on errors and unexpected statuses."""
+    """One request, paced to what the site accepts (see _pace) and waiting out throttling;
+    raises StepFailed on errors and unexpected statuses. `first`: it goes before requests
+    that are many at once (downloads) when they wait for their turn."""
     throttle, wait = args.throttle, args.throttle.wait
+    pacer = pacer_for(ctx.browser_context, url)
     data = json.dumps(body) if body is not None else None
     if data is not None:
         headers = {"content-type": "application/json", **(headers or {})}
     for attempt in range(1, throttle.attempts + 1):
+        sent = await pacer.slot(first=first)
         try:
             response = await ctx.browser_context.request.fetch(
                 url,
@@ -108,28 +146,39 @@ async def fetch(
             text = await response.text()
             throttled = any(marker in text for marker in throttle.body_contains)
         if not throttled:
+            pacer.accepted()
             wanted = args.expect_status
             if (wanted is None and 200 <= response.status < 300) or (
                 wanted and response.status in wanted
             ):
                 return response
+            await release(response)
             raise StepFailed(
                 f"{args.method} {url} answered {response.status} {response.status_text}",
                 kind="http",
                 status=response.status,
             )
         ctx.record.details["throttled"] = ctx.record.details.get("throttled", 0) + 1
+        retry_after = response.headers.get("retry-after", "")
+        await release(response)
+        delay = float(retry_after) if retry_after.replace(".", "", 1).isdigit() else wait
+        # Every request to the site waits, not only this one: the site asked for a pause.
+        pacer.refused(sent, min(delay, throttle.max_wait))
         if attempt == throttle.attempts:
             break
-        retry_after = response.headers.get("retry-after", "")
-        delay = float(retry_after) if retry_after.replace(".", "", 1).isdigit() else wait
-        await asyncio.sleep(min(delay, throttle.max_wait))
         wait = min(wait * 2, throttle.max_wait)
     raise StepFailed(
         f"{args.method} {url} was still throttled after {throttle.attempts} attempts",
         kind="http",
         status=429,
     )
+
+
+async def release(response: APIResponse) -> None:
+    """Let the browser driver forget a response's body once it is read: it keeps every body
+    until its context closes otherwise (100,000 downloads' worth)."""
+    with contextlib.suppress(PlaywrightError):
+        await response.dispose()
 
 
 def _put(target: dict[str, Any], dotted: str, value: Any) -> None:
@@ -148,6 +197,23 @@ async def _json(response: APIResponse, url: str) -> Any:
         ) from None
 
 
+def _pick(item: Any, paths: list[str]) -> Any:
+    """Only these dotted paths of an item (the rest dropped), nested as they were."""
+    if not isinstance(item, dict):
+        return item
+    kept: dict[str, Any] = {}
+    for path in paths:
+        *outer, last = path.split(".")
+        source: Any = item
+        target = kept
+        for part in outer:
+            source = source.get(part) if isinstance(source, dict) else None
+            target = target.setdefault(part, {})
+        if isinstance(source, dict) and last in source:
+            target[last] = source[last]
+    return kept
+
+
 class Request(StepModel):
     KIND = "request"
     TOUCHES_PAGE = False
@@ -158,6 +224,17 @@ class Request(StepModel):
 
     def summary(self) -> str:
         return f"{self.request.method} {self.request.url}"
+
+    def bodies(self) -> dict[str, tuple[StepModel, ...]]:
+        paginate = self.request.paginate
+        return {"request.paginate.each_page": paginate.each_page} if paginate else {}
+
+    def body_scope(self) -> set[str]:
+        paginate = self.request.paginate
+        return {paginate.as_, "more", "last"} if paginate else set()
+
+    def shares_scope(self) -> bool:
+        return False  # each_page runs in a scope of its own, once a page
 
     async def run(self, ctx: StepContext) -> None:
         args = self.request
@@ -175,30 +252,68 @@ class Request(StepModel):
                 ctx, args, url, parts["params"], parts["headers"], parts["json"], form
             )
             ctx.record.details["status"] = response.status
-            if args.into:
-                type_ = response.headers.get("content-type", "")
-                value = await _json(response, url) if "json" in type_ else await response.text()
-                ctx.scope.set(args.into, value)
+            try:
+                if args.into:
+                    type_ = response.headers.get("content-type", "")
+                    json_ = "json" in type_
+                    value = await _json(response, url) if json_ else await response.text()
+                    ctx.scope.set(args.into, value)
+            finally:
+                await release(response)
             return
-        items: list[Any] = []
-        pages = 0
+        paginate = args.paginate
+        max_pages, keep = _limits(ctx, paginate)
+        kept: list[Any] = []
+        pages = listed = 0
         while True:
             response = await fetch(
                 ctx, args, url, parts["params"], parts["headers"], parts["json"], form
             )
-            page = await _json(response, url)
+            try:
+                page = await _json(response, url)
+            finally:
+                await release(response)
             pages += 1
-            found = _get(page, args.paginate.items)
-            if isinstance(found, list):
-                items.extend(found)
-            ctx.record.details.update(pages=pages, items=len(items))
+            found = _get(page, paginate.items)
+            found = found if isinstance(found, list) else []
+            listed += len(found)
+            if keep is None:
+                kept.extend(found)
+            elif keep:
+                kept.extend(_pick(item, keep) for item in found)
+            ctx.record.details.update(pages=pages, items=listed)
             ctx.runner.notify(ctx.record)  # "N records listed so far", for progress displays
-            token = _get(page, args.paginate.next)
-            if token in (None, "") or pages >= args.paginate.max_pages:
+            token = _get(page, paginate.next)
+            more = token not in (None, "")
+            last = not more or pages >= max_pages
+            if paginate.each_page:
+                scope = ctx.scope.child({paginate.as_: found, "more": more, "last": last})
+                await ctx.run_steps(paginate.each_page, scope)
+            if last:
                 break
-            where, _, key = args.paginate.send.partition(".")
+            where, _, key = paginate.send.partition(".")
             parts[where] = dict(parts[where] or {})
             _put(parts[where], key, token)
-        ctx.record.details.update(pages=pages, items=len(items))
         if args.into:
-            ctx.scope.set(args.into, items)
+            ctx.scope.set(args.into, kept)
+
+
+def _limits(ctx: StepContext, paginate: Paginate) -> tuple[int, list[str] | None]:
+    """max_pages and keep, rendered where they are templates and checked."""
+    max_pages = paginate.max_pages
+    if isinstance(max_pages, str):
+        max_pages = ctx.render(max_pages)
+    if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1:
+        raise StepFailed(
+            f"paginate max_pages must be a whole number >= 1, not {max_pages!r}", kind="template"
+        )
+    keep: Any = paginate.keep
+    if isinstance(keep, str):
+        keep = ctx.render(keep)
+    if keep is not None and (
+        not isinstance(keep, list | tuple) or not all(isinstance(k, str) for k in keep)
+    ):
+        raise StepFailed(
+            f"paginate keep must be a list of field paths, not {keep!r}", kind="template"
+        )
+    return max_pages, None if keep is None else list(keep)

@@ -1,0 +1,94 @@
+"""voicewipe as a process of its own, for the tests that kill it, or its browser, part-way."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes started under `pid` (its browser driver and browser), from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+class Voicewipe:
+    """`python -m voicewipe ARGS` in the background, its stderr in a file."""
+
+    def __init__(self, args: list[str], *, state: Path, log: Path) -> None:
+        env = {**os.environ, "XDG_STATE_HOME": str(state)}
+        self.log = log
+        with log.open("wb") as err:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "voicewipe", *args],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+            )
+        self.helpers: list[int] = []
+
+    def watch(self) -> None:
+        """Note what it has started, so that none of it outlives the test."""
+        self.helpers = sorted(set(self.helpers) | set(descendants(self.proc.pid)))
+
+    def browsers(self) -> list[int]:
+        self.watch()
+        return [p for p in self.helpers if alive(p) and "chrom" in command_line(p)]
+
+    @property
+    def err(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def kill(self) -> int:
+        os.kill(self.proc.pid, signal.SIGKILL)
+        return self.end()
+
+    def wait(self, timeout: float = 180) -> int:
+        try:
+            return self.proc.wait(timeout=timeout)
+        finally:
+            self.end()
+
+    def end(self) -> int:
+        """Kill it if it still runs, then make sure what it started goes too."""
+        self.watch()
+        if self.proc.poll() is None:
+            self.proc.kill()
+        code = self.proc.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while any(alive(p) for p in self.helpers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for pid in self.helpers:
+            if alive(pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+        return code
