@@ -140,7 +140,8 @@ def test_a_captcha_in_the_middle_of_a_headless_run(mock, vw):
 # --- the page -------------------------------------------------------------------------------------
 def test_the_redesigned_pages_stop_a_wipe_before_any_deletion(mock, vw):
     mock.reset(recordings=30, drift=True)
-    done = vw("wipe", "--yes", "--json")
+    # --timeout 5: the renamed button is waited for that long (the step's 20 s are a person's).
+    done = vw("wipe", "--yes", "--json", "--timeout", "5")
     assert done.code == 1, done.result.err
     _one_line_error(done.result.err)
     assert "selector" in done.result.err

@@ -41,6 +41,12 @@ def test_a_rehearsal_report_shows_where_it_stopped_and_every_step(mock, vw, page
     expect(page.locator("#steps tr[data-step]")).to_have_count(len(data["steps"]))
     shots = sum(1 for s in data["steps"] if s.get("screenshot"))
     expect(page.locator("#steps img.thumb")).to_have_count(shots)
+    # Each picture is embedded once and put in place by the page's script: every thumbnail
+    # must actually show one.
+    shown = "i => i.complete && i.naturalWidth > 0"
+    page.wait_for_function(
+        f"() => [...document.querySelectorAll('img.thumb')].every({shown})", timeout=5000
+    )
 
     page.locator("#problems img.thumb").click()
     viewer = page.locator("#viewer")

@@ -48,7 +48,7 @@ class Sizes:
 
 
 FULL = Sizes((1_000, 10_000), 1_000, (1_000, 10_000, 100_000), 100_000, 1_000, 3, 7)
-QUICK = Sizes((100,), 100, (100, 1_000), 500, 50, 1, 3)
+QUICK = Sizes((50,), 50, (50,), 100, 20, 1, 2)
 
 
 class Bench:
@@ -182,6 +182,7 @@ class Bench:
             "requests": asked["api"],
             "throttled_429": asked["throttled"],
             "matched": part.get("matched"),
+            "vouched_by_export": part.get("vouched_by_export"),
             "remaining": part.get("remaining"),
             "left_on_site": self.mock.state()["histories"]["voice"]["total"],
             "peak_mb": round(done.peak_mb, 1),
@@ -396,6 +397,7 @@ def table(r: dict[str, Any]) -> str:
         rows.append((
             f"delete all ({how})", d["recordings"], d["seconds"],
             f"{d['page_actions']} page actions, {d['requests']} requests, "
+            f"{d['vouched_by_export'] or 0} vouched for by the export, "
             f"{d['left_on_site']} left; peak {d['peak_mb']} MB",
         ))  # fmt: skip
     for name, s in r["screenshots"].items():

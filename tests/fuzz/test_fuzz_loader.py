@@ -107,7 +107,7 @@ def test_mutated_flows_folder_data(
     try:
         for _, check in checks(case):
             # The folder's files are read once per process; these change under it.
-            sitefiles.marketplaces.cache_clear()
+            sitefiles.marketplaces_file.cache_clear()
             sitefiles.language.cache_clear()
             loads_or_refuses(case, lambda _, check=check: check())
     finally:

@@ -107,7 +107,15 @@ def test_cli_bad_values(argv: list[str], message: str) -> None:
 def test_cli_serves_until_ctrl_c() -> None:
     command = [sys.executable, "-m", "voicewipe", "mock-site", "--recordings", "30"]
     env = {**os.environ, "PYTHONWARNINGS": "error"}
-    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env) as process:
+
+    # Ctrl-C as a person gives it, even where this suite runs with SIGINT ignored (a
+    # background job inherits that, and Python then never raises KeyboardInterrupt).
+    def interruptible() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, text=True, env=env, preexec_fn=interruptible
+    ) as process:
         assert process.stdout is not None
         first = process.stdout.readline().strip()
         assert first.startswith("Mock Alexa site running at http://127.0.0.1:")

@@ -16,9 +16,11 @@ from typing import Any
 from loguru import logger
 
 from voicewipe.alexa.archive import Archive, now_iso
+from voicewipe.alexa.coverage import Cover, cover
 from voicewipe.alexa.job import AlexaJob
 from voicewipe.alexa.pipeline import list_and_fetch, part_file
 from voicewipe.alexa.progress import deletion_progress, listing_progress
+from voicewipe.alexa.sitefiles import late_records_ms
 from voicewipe.errors import SafetyRefusal, StepFailed
 from voicewipe.fsutil import write_json_atomic
 from voicewipe.runner.runner import Rehearsal
@@ -128,12 +130,21 @@ async def delete(
         "export_required": require_export,
     }
     job.summary["delete"] = summary
-    exported = archive.verified_keys(history) if require_export else {}
-    # The check lists every record the range covers: side by side, in windows holding about
-    # as many exported records each.
-    windows = archive.windows(history, period.start_ms, period.end_ms, LIST_WINDOWS)
+    # The check lists what the export cannot vouch for (coverage.py): what may have arrived
+    # since it listed, and anything it did not list completely, side by side in windows.
+    checked = cover(
+        archive.history(history),
+        archive.verified(history) if require_export else set(),
+        period.start_ms,
+        period.end_ms,
+        late_ms=late_records_ms(job.target.flows),
+        parts=LIST_WINDOWS,
+        device=device,
+    )
+    if not require_export:  # nothing vouches: a rehearsal lists the whole range to count it
+        checked = Cover(windows=[[period.start_ms, 0]], vouched=0, exported={})
     try:
-        with deletion_progress(job):
+        with deletion_progress(job, vouched=checked.vouched):
             out = await job.flow(
                 "delete",
                 history=history,
@@ -143,9 +154,10 @@ async def delete(
                 start_ms=period.start_ms,
                 end_ms=period.end_ms,
                 device=device or "",
-                exported=exported,
+                exported=checked.exported,
                 require_export=require_export,
-                windows=windows,
+                windows=checked.windows,
+                vouched=checked.vouched,
             )
     except Rehearsal:
         outputs = job.job.result.outputs
@@ -162,8 +174,16 @@ async def delete(
         count = max(count, int(earlier))
     deleted = None if count is None else count - remaining
     said = f"{deleted} of {count} recordings" if count is not None else "every recording"
-    logger.info(f"deleted {said} (read back from the site)")
-    summary.update(matched=count, deleted=deleted, remaining=remaining)
+    vouched = int(out["vouched"])  # 0 when the site no longer had them
+    counted = f"; {vouched} of them counted from the export" if vouched else ""
+    logger.info(f"deleted {said} (read back from the site){counted}")
+    summary.update(
+        matched=count,
+        deleted=deleted,
+        remaining=remaining,
+        vouched_by_export=vouched if require_export else None,
+        listed_windows=len(checked.windows),
+    )
     summary["verified"] = remaining == 0
     if remaining:
         more = ", ..." if remaining > 5 else ""

@@ -62,9 +62,10 @@ async def list_and_fetch(
     part_path = job.options.out_dir / part
     part_path.unlink(missing_ok=True)  # a killed run's leftover: the flow appends to it
     lines = LineFile(part_path)
-    # A resumed export first takes what a killed run saved, and re-queues damaged files.
+    # A resumed export first takes what a killed run saved, and re-queues files changed
+    # since they were saved (every file is hashed again once the export is done).
     adopted = archive.adopt_downloaded(history)
-    before = archive.check_audio(history)
+    before = archive.check_audio(history, rehash=False)
     # What is still to fetch: record keys (the rest is in the index).
     queue: deque[str] = deque(i["key"] for i in archive.audio_todo(history)) if audio else deque()
     listing = asyncio.create_task(

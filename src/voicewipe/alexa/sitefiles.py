@@ -34,6 +34,11 @@ class Marketplace(Model):
 
 class Marketplaces(Model):
     marketplaces: dict[str, Marketplace] = Field(min_length=1)
+    late_records_hours: float = Field(
+        24,
+        ge=0,
+        description="how long after it was said a recording may still appear in the history",
+    )
 
 
 class Language(Model):
@@ -74,10 +79,17 @@ def _validated(kind: type[_M], path: Path, needs: str) -> _M:
 
 
 @cache
+def marketplaces_file(root: Path) -> Marketplaces:
+    return _validated(Marketplaces, root / "marketplaces.yaml", "it needs `marketplaces:`")
+
+
 def marketplaces(root: Path) -> dict[str, Marketplace]:
-    return _validated(
-        Marketplaces, root / "marketplaces.yaml", "it needs `marketplaces:`"
-    ).marketplaces
+    return marketplaces_file(root).marketplaces
+
+
+def late_records_ms(root: Path) -> int:
+    """How late a recording may appear in the history after it was said (coverage.py)."""
+    return int(marketplaces_file(root).late_records_hours * 3_600_000)
 
 
 def marketplace(root: Path, name: str) -> Marketplace:

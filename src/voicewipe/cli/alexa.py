@@ -84,8 +84,12 @@ def _mock_options(pairs: list[str]) -> dict[str, Any]:
     return options
 
 
-def execute(args: argparse.Namespace, name: str, body: Body) -> int:
-    """Run `body` in a signed-in job against the chosen target; print the summary."""
+def execute(
+    args: argparse.Namespace, name: str, body: Body, *, read_back: str | None = None
+) -> int:
+    """Run `body` in a signed-in job against the chosen target; print the summary.
+    `read_back`: a history whose saved audio `body` will check, read back from disk while the
+    browser starts and signs in."""
     from voicewipe.alexa.archive import Archive
     from voicewipe.alexa.job import AlexaJob
     from voicewipe.alexa.lock import account_lock
@@ -120,7 +124,12 @@ def execute(args: argparse.Namespace, name: str, body: Body) -> int:
     with open_target(chosen) as target:
         check_out_folder(args.out)
         archive = Archive.open(
-            args.out, marketplace=target.marketplace, account=target.account, site=target.site
+            args.out,
+            marketplace=target.marketplace,
+            account=target.account,
+            site=target.site,
+            background=True,  # the record lines load while the browser starts
+            read_back=read_back,
         )
         # One run per account: a second one is refused before it opens a browser.
         with account_lock(target.site, target.account, name):

@@ -46,4 +46,4 @@ def run(args: argparse.Namespace) -> int:
             require_export=not args.no_export,
         )
 
-    return execute(args, "auto-delete", body)
+    return execute(args, "auto-delete", body, read_back=None if args.no_export else "voice")

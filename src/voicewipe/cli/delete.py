@@ -49,4 +49,4 @@ def run(args: argparse.Namespace) -> int:
             require_export=not args.no_export,
         )
 
-    return execute(args, "delete", body)
+    return execute(args, "delete", body, read_back=None if args.no_export else args.what)

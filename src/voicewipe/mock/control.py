@@ -76,12 +76,13 @@ async def approve(request: Request) -> Response:
 
 
 async def arrive(request: Request) -> Response:
-    """New voice recordings said just now: body {"recordings": N}; answers their keys."""
+    """New voice recordings said just now: body {"recordings": N}, with "late_s": S for ones
+    said S seconds before the newest record; answers their keys."""
     body = await _body(request)
     if isinstance(body, JSONResponse):
         return body
     try:
-        keys = site_of(request).arrive(body.get("recordings", 1))
+        keys = site_of(request).arrive(body.get("recordings", 1), body.get("late_s", 0))
     except ValueError as error:
         return JSONResponse({"message": str(error)}, status_code=400)
     return JSONResponse({"ok": True, "keys": keys})

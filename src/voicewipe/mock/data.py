@@ -216,12 +216,15 @@ class HistoryData:
         self.deleted_keys[kind].extend(sorted(keys))
         return len(keys)
 
-    def arrive(self, config: MockConfig, count: int) -> list[str]:
-        """`count` new voice recordings, one a second up to the real clock's now."""
+    def arrive(self, config: MockConfig, count: int, late_ms: int = 0) -> list[str]:
+        """`count` new voice recordings, one a second up to the real clock's now; with
+        `late_ms`, said that long before the newest record (reaching the history late)."""
         self._arrivals += 1
         store = self.stores[VOICE]
         newest = max((r.timestamp for r in store), default=0)
         now = max(int(time.time() * 1000), newest + count * 1000 + 1)
+        if late_ms:
+            now = newest - late_ms
         fresh = _voice(
             config,
             corpus.language(config.locale),

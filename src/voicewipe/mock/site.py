@@ -121,13 +121,16 @@ class Site:
 
     # --- new recordings, and which are gone -----------------------------------------------
 
-    def arrive(self, count: int) -> list[str]:
+    def arrive(self, count: int, late_s: float = 0) -> list[str]:
         """`count` new voice recordings, said just now (a person talking to Alexa while a
-        run goes on); returns their keys."""
+        run goes on), or `late_s` seconds before the newest record (reaching the history
+        late); returns their keys."""
         if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 100_000:
             raise ValueError("recordings must be an integer between 0 and 100000")
+        if isinstance(late_s, bool) or not isinstance(late_s, int | float) or late_s < 0:
+            raise ValueError("late_s must be a number of seconds, 0 or more")
         with self.lock:
-            return self.data.arrive(self.config, count)
+            return self.data.arrive(self.config, count, int(late_s * 1000))
 
     def keys(self, kind: str) -> dict[str, list[str]]:
         """The record keys of one history: those on the site now, and those deleted since the
