@@ -5,6 +5,9 @@ made on the site in between, and a retention that deletes unexported recordings 
 from __future__ import annotations
 
 import json
+import shutil
+
+from voicewipe.alexa import sitefiles
 
 DEFAULTS = {"retention": "UNTIL_DELETED", "deletion_by_voice": False, "data_improves_alexa": True}
 
@@ -138,3 +141,43 @@ def test_a_shorter_retention_is_refused_until_an_export_holds_what_it_deletes(mo
     assert after["settings"]["retention"] == "THREE_MONTHS"
     assert deleted > 0
     assert done.summary["auto_delete"]["deleted_by_setting"] == deleted
+
+
+RECORDS_API = "/alexa-privacy/apd/rvh/customer-history-records-v2"
+
+
+def _records_requests(mock) -> int:
+    counts = mock.state()["requests"]["by_endpoint"]
+    return sum(n for endpoint, n in counts.items() if RECORDS_API in endpoint)
+
+
+def test_what_a_shorter_retention_deletes_is_vouched_for_by_the_export(mock, vw):
+    """The recordings "3 months" deletes at once are older than the export's newest day: the
+    export's complete listing vouches for them, so they are not listed again, and the count
+    it reports is what the site then deleted."""
+    mock.reset(recordings=400, page_size=10, deletion_delay_s=0)
+    before = mock.state()["histories"]["voice"]["total"]
+    assert vw("export", "--no-screenshots").code == 0
+    asked = _records_requests(mock)
+    done = vw("auto-delete", "3-months", "--yes", "--json", "--no-screenshots")
+    assert done.code == 0, done.result.err
+    # One page, to see that the site still has them (listing them all would be 40 pages).
+    assert _records_requests(mock) - asked == 1
+    voice = mock.state()["histories"]["voice"]
+    summary = done.summary["auto_delete"]
+    assert summary["deleted_by_setting"] == before - voice["total"] > 0
+    assert summary["vouched_by_export"] == summary["deleted_by_setting"]
+
+
+def test_keep_days_that_are_not_a_number_are_one_line(mock, vw, tmp_path):
+    """keep_days lives in auto-delete.yaml for a person to mend; a slip there is named."""
+    mended = tmp_path / "flows"
+    shutil.copytree(sitefiles.PACKAGED, mended)
+    flow = mended / "auto-delete.yaml"
+    flow.write_text(flow.read_text("utf-8").replace("3-months: 89", "3-months: ninety"), "utf-8")
+    assert vw("export", "--no-screenshots").code == 0
+    done = vw("auto-delete", "3-months", "--yes", "--flows", str(mended))
+    assert done.code == 2, done.result.err
+    line = done.result.err.strip().splitlines()[-1]
+    assert "auto-delete.yaml: keep_days.3-months is 'ninety', not a number of days" in line
+    assert mock.state()["settings"] == DEFAULTS

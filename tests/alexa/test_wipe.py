@@ -30,6 +30,8 @@ def test_wipe_from_a_fresh_account(mock, vw):
     assert summary["delete"] == summary["delete"] | {"deleted": before["total"], "remaining": 0}
     assert summary["auto_delete"]["retention"] == "3-months"
     assert summary["auto_delete"]["retention_label"] == "Save recordings for 3 months"
+    # The export vouches for the older recordings, but the wipe's delete already removed them.
+    assert summary["auto_delete"]["deleted_by_setting"] == 0
 
 
 def test_the_nightly_rerun_has_nothing_to_do(mock, vw):

@@ -15,13 +15,13 @@ from typing import Any
 
 from loguru import logger
 
+from voicewipe.alexa import sitefiles
 from voicewipe.alexa.archive import Archive, now_iso
 from voicewipe.alexa.coverage import Cover, cover
 from voicewipe.alexa.job import AlexaJob
 from voicewipe.alexa.pipeline import list_and_fetch, part_file
 from voicewipe.alexa.progress import deletion_progress, listing_progress
-from voicewipe.alexa.sitefiles import late_records_ms
-from voicewipe.errors import SafetyRefusal, StepFailed
+from voicewipe.errors import SafetyRefusal, StepFailed, UsageError
 from voicewipe.fsutil import write_json_atomic
 from voicewipe.runner.runner import Rehearsal
 
@@ -137,7 +137,7 @@ async def delete(
         archive.verified(history) if require_export else set(),
         period.start_ms,
         period.end_ms,
-        late_ms=late_records_ms(job.target.flows),
+        late_ms=sitefiles.late_records_ms(job.target.flows),
         parts=LIST_WINDOWS,
         device=device,
     )
@@ -209,6 +209,23 @@ async def auto_delete(
 ) -> dict[str, Any]:
     summary: dict[str, Any] = {"asked": keep, "export_required": require_export}
     job.summary["auto_delete"] = summary
+    # What a shorter setting deletes at once, and what of it the export vouches for: the
+    # days each setting keeps are the flow's (keep_days), the check is a delete's.
+    days = _keep_days(job, keep)
+    cutoff = int(datetime.now().timestamp() * 1000) - days * 86_400_000 if days is not None else 0
+    if days is None:  # the setting deletes nothing at once: nothing to list
+        checked = Cover(windows=[], vouched=0, exported={})
+    elif not require_export:  # nothing vouches: the listing only counts them
+        checked = Cover(windows=[[0, 0]], vouched=0, exported={})
+    else:
+        checked = cover(
+            archive.history("voice"),
+            archive.verified("voice"),
+            0,
+            cutoff,
+            late_ms=sitefiles.late_records_ms(job.target.flows),
+            parts=LIST_WINDOWS,
+        )
     try:
         with listing_progress(job, "checking the settings"):
             out = await job.flow(
@@ -216,8 +233,11 @@ async def auto_delete(
                 keep=keep or "",
                 deletion_by_voice=deletion_by_voice or "",
                 improve_alexa=improve_alexa or "",
-                exported=archive.verified_keys("voice") if require_export else {},
+                exported=checked.exported,
                 require_export=require_export,
+                cutoff_ms=cutoff,
+                windows=checked.windows,
+                vouched=checked.vouched,
             )
     except Rehearsal:
         outputs = job.job.result.outputs
@@ -234,6 +254,7 @@ async def auto_delete(
         improve_alexa=out["improve_alexa"],
         changed=out["changed"],
         deleted_by_setting=out["would_delete"],
+        vouched_by_export=int(out["vouched"]) if require_export else None,
     )
     summary["changed_since_last_run"] = _compare_with_last(archive, out)
     _remember(archive, out)
@@ -249,6 +270,22 @@ async def auto_delete(
             "the settings did not hold when read back: " + "; ".join(wrong), kind="expectation"
         )
     return summary
+
+
+def _keep_days(job: AlexaJob, keep: str | None) -> int | None:
+    """How old a recording may be under the setting asked for (auto-delete.yaml's
+    keep_days), or None if the setting deletes nothing at once."""
+    spec = sitefiles.flow(job.target.flows, "auto-delete").inputs.get("keep_days")
+    days = spec.default if spec is not None and isinstance(spec.default, dict) else {}
+    if not keep or keep not in days:
+        return None
+    try:
+        return int(days[keep])
+    except (TypeError, ValueError):
+        raise UsageError(
+            f"{job.target.flows / 'auto-delete.yaml'}: keep_days.{keep} is {days[keep]!r}, "
+            "not a number of days"
+        ) from None
 
 
 def _settings_file(archive: Archive) -> Any:
