@@ -270,3 +270,22 @@ def test_what_was_deleted_elsewhere_since_the_export_is_not_clicked_for(mock, vw
     assert done.summary["delete"]["vouched_by_export"] == 0
     run = json.loads((Path(done.summary["run_folder"]) / "run.json").read_text("utf-8"))
     assert run["destructive_steps_done"] == 0
+
+
+def test_when_nothing_arrived_since_the_export_the_page_shows_what_it_vouches_for(
+    mock, vw, out, tmp_path
+):
+    """Nothing listed since the export (here: no room at all for late recordings), so the
+    page itself must show recordings before the click; it does, and all are deleted."""
+    mended = tmp_path / "flows"
+    shutil.copytree(sitefiles.PACKAGED, mended)
+    file = mended / "marketplaces.yaml"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace("late_records_hours: 24", "late_records_hours: 0"), "utf-8")
+    _export(vw)
+    done = vw("delete", "--all", "--yes", "--json", "--flows", str(mended))
+    assert done.code == 0, done.result.err
+    assert done.summary["delete"]["vouched_by_export"] == 40
+    assert done.summary["delete"]["deleted"] == 40
+    assert mock.state()["histories"]["voice"]["total"] == 0
+    check(mock, out)
