@@ -112,7 +112,10 @@ class AlexaJob:
                     renewed = self._sign_ins != sign_ins or await self.session_had_ended()
                 if not renewed:
                     raise
-                self.earlier_outputs[name] = found
+                # The earliest attempt's findings stand (a delete's first listing counted
+                # what a later attempt finds half deleted); later ones fill only the gaps.
+                kept = self.earlier_outputs.setdefault(name, {})
+                kept.update((k, v) for k, v in found.items() if kept.get(k) is None)
                 logger.warning(
                     f"the Amazon session ended during '{name}' ({error.message}); "
                     "signed in again, running it again"
