@@ -12,6 +12,8 @@ from voicewipe.flow.model import Model, StepModel
 from voicewipe.runner.context import StepContext
 from voicewipe.steps._act import act, ms
 
+_ATTEMPTS = 3  # a goto the page's own navigation interrupted is tried again
+
 
 class GotoArgs(Model):
     url: str
@@ -35,10 +37,20 @@ class Goto(StepModel):
         if ctx.page.url not in ("", "about:blank"):
             url = urljoin(ctx.page.url, url)
         ctx.check_origin(url)
-        response = await act(
-            f"open {url}",
-            lambda: ctx.page.goto(url, wait_until=self.goto.wait_until, timeout=ms(ctx.timeout)),
-        )
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                response = await act(
+                    f"open {url}",
+                    lambda: ctx.page.goto(
+                        url, wait_until=self.goto.wait_until, timeout=ms(ctx.timeout)
+                    ),
+                )
+                break
+            except StepFailed as error:
+                # The page itself navigated meanwhile (Amazon's pages send a signed-out page
+                # to sign-in on their own): the address asked for is opened again.
+                if "interrupted by another navigation" not in str(error) or attempt == _ATTEMPTS:
+                    raise
         ctx.record.url = ctx.page.url
         if response is not None and response.status >= 400:
             raise StepFailed(
