@@ -89,11 +89,11 @@ def test_only_verified_records_are_safe_to_delete(tmp_path: Path) -> None:
     _save_audio(archive, first)
     _save_audio(archive, second)
     archive.settle_audio("voice", [first, second])
-    safe = archive.verified_keys("voice")
+    safe = archive.verified("voice")
     assert set(safe) == {first["key"], second["key"], _line(4)["record_key"]}
 
     (archive.audio_dir / second["file"]).write_bytes(b"RIFF changed on disk")
-    assert second["key"] not in archive.verified_keys("voice")
+    assert second["key"] not in archive.verified("voice")
     check = archive.check_audio("voice")
     assert check.bad == [second["key"]]  # and it goes back to the queue
     assert second["key"] in {i["key"] for i in archive.audio_todo("voice")}

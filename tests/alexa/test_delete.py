@@ -195,6 +195,16 @@ def test_delete_detected_sounds(mock, vw):
     assert done.summary["delete"]["deleted"] == before["sounds"]["total"]
 
 
+def _late_records_hours(tmp_path: Path, hours: int) -> Path:
+    """A mended copy of the flows that allows `hours` for a recording to reach the history."""
+    mended = tmp_path / "flows"
+    shutil.copytree(sitefiles.PACKAGED, mended)
+    file = mended / "marketplaces.yaml"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace("late_records_hours: 24", f"late_records_hours: {hours}"), "utf-8")
+    return mended
+
+
 # --- what the export vouches for --------------------------------------------------------------
 RECORDS_API = "/alexa-privacy/apd/rvh/customer-history-records-v2"
 
@@ -246,11 +256,7 @@ def test_recordings_said_since_the_export_are_refused(mock, vw, out):
 def test_how_late_a_recording_may_arrive_is_read_from_the_flows(mock, vw, out, tmp_path):
     """late_records_hours in marketplaces.yaml: a recording said three days before the newest
     one and reaching the history only now is refused when the flows allow for that."""
-    mended = tmp_path / "flows"
-    shutil.copytree(sitefiles.PACKAGED, mended)
-    file = mended / "marketplaces.yaml"
-    text = file.read_text(encoding="utf-8")
-    file.write_text(text.replace("late_records_hours: 24", "late_records_hours: 96"), "utf-8")
+    mended = _late_records_hours(tmp_path, 96)
     _export(vw)
     mock.arrive(1, late_s=3 * 24 * 3600)
     done = vw("delete", "--all", "--yes", "--flows", str(mended))
@@ -277,11 +283,7 @@ def test_when_nothing_arrived_since_the_export_the_page_shows_what_it_vouches_fo
 ):
     """Nothing listed since the export (here: no room at all for late recordings), so the
     page itself must show recordings before the click; it does, and all are deleted."""
-    mended = tmp_path / "flows"
-    shutil.copytree(sitefiles.PACKAGED, mended)
-    file = mended / "marketplaces.yaml"
-    text = file.read_text(encoding="utf-8")
-    file.write_text(text.replace("late_records_hours: 24", "late_records_hours: 0"), "utf-8")
+    mended = _late_records_hours(tmp_path, 0)
     _export(vw)
     done = vw("delete", "--all", "--yes", "--json", "--flows", str(mended))
     assert done.code == 0, done.result.err

@@ -277,7 +277,7 @@ class Archive:
         """The account's archive, loaded from disk when there is one (for resume and checks).
         The manifest is read and checked at once; with `background`, the record lines (100 MB
         for 100,000 records) load in a thread while the browser starts, and `read_back`'s
-        audio files are read back after them (see read_back_ahead)."""
+        audio files are checked after them (see _start_read_back)."""
         archive = cls(cls.folder(out, marketplace, account), marketplace=marketplace,
                       account=account, site=site)  # fmt: skip
         manifest: dict[str, Any] = {}
@@ -510,7 +510,7 @@ class Archive:
         file whose size and modification time are those it had when it was last hashed is
         the file that was hashed; any other is hashed again."""
         history = self.history(name)
-        if history.reading is not None:  # started ahead (read_back_ahead)
+        if history.reading is not None:  # started ahead (Archive.open's read_back)
             matching, history.reading = history.reading.result(), None
         else:
             matching = self._read_saved(history, rehash=False)
@@ -520,18 +520,9 @@ class Archive:
             if entry.has_audio is False or key in matching
         }
 
-    def verified_keys(self, name: str) -> dict[str, bool]:
-        """The same, as the map a flow's `exported` input takes."""
-        return dict.fromkeys(self.verified(name), True)
-
-    def read_back_ahead(self, name: str) -> None:
+    def _start_read_back(self, history: History) -> None:
         """Start checking the history's audio files in the background (a delete does it while
         the browser starts and signs in); `verified` waits for it."""
-        history = self.histories.get(name)
-        if history is not None:
-            self._start_read_back(history)
-
-    def _start_read_back(self, history: History) -> None:
         if history.reading is not None:
             return
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voicewipe-read-back")

@@ -66,7 +66,7 @@ def cover(
     end = end_ms or END
     timeline = sorted((entry.timestamp_ms, key) for key, entry in history.entries.items())
     times = [t for t, _ in timeline]
-    spans = _cut(_complete_listings(history.ranges, times, late_ms), timeline, verified)
+    spans = _cut(_complete_listings(history.ranges, times, late_ms), timeline, times, verified)
     vouched = _clip(spans, start_ms, end)
     to_list = _without((start_ms, end), vouched)
     windows: list[Span] = []
@@ -141,10 +141,11 @@ def _merged(spans: list[Span]) -> list[Span]:
     return out
 
 
-def _cut(spans: list[Span], timeline: list[tuple[int, str]], verified: Any) -> list[Span]:
+def _cut(
+    spans: list[Span], timeline: list[tuple[int, str]], times: list[int], verified: Any
+) -> list[Span]:
     """The spans without the times of the export's records that are not safe to delete: each
     run of them, from the first one's time to the last one's, is listed instead."""
-    times = [t for t, _ in timeline]
     out: list[Span] = []
     for low, high in spans:
         begin, stop = _at(times, low), _after(times, high)
