@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from pathlib import Path
 
 import pytest
 
-from voicewipe.alexa.archive import Archive, audio_file_name
-from voicewipe.errors import UsageError
+from voicewipe.alexa.archive import Archive, ForeignExport, audio_file_name
+from voicewipe.errors import SafetyRefusal, UsageError
+
+ALWAYS = 2**53  # a range's open end
 
 
 def _line(n: int, *, uid: str | None = None) -> dict[str, object]:
@@ -21,6 +25,10 @@ def _line(n: int, *, uid: str | None = None) -> dict[str, object]:
         "transcript": f"utterance {n}",
         "utterance_id": uid if uid is not None else f"DT:1.0/2024/06/03/07/S{n}/00:00::TNIH_2V.{n}",
     }
+
+
+def _time(n: int) -> int:
+    return 1_700_000_000_000 + n
 
 
 def _open(out: Path) -> Archive:
@@ -89,11 +97,12 @@ def test_only_verified_records_are_safe_to_delete(tmp_path: Path) -> None:
     _save_audio(archive, first)
     _save_audio(archive, second)
     archive.settle_audio("voice", [first, second])
-    safe = archive.verified("voice")
+    safe = archive.safe_to_delete("voice", 0, ALWAYS)
     assert set(safe) == {first["key"], second["key"], _line(4)["record_key"]}
+    assert set(archive.safe_to_delete("voice", _time(2), _time(3))) == {second["key"]}
 
     (archive.audio_dir / second["file"]).write_bytes(b"RIFF changed on disk")
-    assert second["key"] not in archive.verified("voice")
+    assert second["key"] not in archive.safe_to_delete("voice", 0, ALWAYS)
     check = archive.check_audio("voice")
     assert check.bad == [second["key"]]  # and it goes back to the queue
     assert second["key"] in {i["key"] for i in archive.audio_todo("voice")}
@@ -114,7 +123,7 @@ def test_files_a_killed_run_saved_are_adopted_and_temporaries_removed(tmp_path: 
     assert [i["key"] for i in again.audio_todo("voice")] == [todo[1]["key"]]
 
 
-def test_a_damaged_manifest_or_record_file_is_a_clear_error(tmp_path: Path) -> None:
+def test_a_damaged_manifest_is_a_clear_error(tmp_path: Path) -> None:
     archive = _open(tmp_path)
     archive.merge("voice", [_line(1)], audio=False)
     archive.save()
@@ -122,8 +131,91 @@ def test_a_damaged_manifest_or_record_file_is_a_clear_error(tmp_path: Path) -> N
     with pytest.raises(UsageError, match=r"manifest\.json is damaged"):
         _open(tmp_path)
 
+
+def _saved(tmp_path: Path, count: int = 5) -> Archive:
+    """An export of `count` records without audio (so only the history file decides)."""
+    archive = _open(tmp_path)
+    archive.merge("voice", [_line(n, uid="") for n in range(1, count + 1)], audio=True)
     archive.save()
-    with (archive.root / "voice-history.jsonl").open("a", encoding="utf-8") as handle:
-        handle.write('{"record_key": "cut off in the mid\n')
-    with pytest.raises(UsageError, match=r"voice-history\.jsonl:2: not a JSON line"):
-        _open(tmp_path)
+    return archive
+
+
+def _history_file(archive: Archive) -> Path:
+    return archive.root / "voice-history.jsonl"
+
+
+def _drop_third(lines: list[str]) -> list[str]:
+    return lines[:2] + lines[3:]
+
+
+def _cut_last(lines: list[str]) -> list[str]:
+    return [*lines[:-1], lines[-1][:20]]
+
+
+def _garble_third(lines: list[str]) -> list[str]:
+    return [*lines[:2], "not json\n", *lines[3:]]
+
+
+def _edit_first(lines: list[str]) -> list[str]:
+    return [lines[0].replace("utterance 1", "utterance 9"), *lines[1:]]
+
+
+@pytest.mark.parametrize(
+    ("damage", "why"),
+    [
+        (_drop_third, "it has 4 records where the manifest says 5"),
+        (_cut_last, "its last line is cut off"),
+        (_garble_third, "line 3 is not a whole export record"),
+        (_edit_first, "its checksum is not the manifest's"),
+    ],
+)
+def test_a_history_file_that_is_not_the_manifest_s_refuses_every_delete(
+    tmp_path: Path, damage, why: str
+) -> None:
+    """The manifest's checksum and count are checked whenever the file is read: a line
+    dropped, cut off, garbled or edited means no record of the history is safe to delete
+    (the one missing would be deleted unexported), until an export mends the file."""
+    archive = _saved(tmp_path)
+    lines = _history_file(archive).read_text(encoding="utf-8").splitlines(keepends=True)
+    _history_file(archive).write_text("".join(damage(lines)), encoding="utf-8")
+
+    again = _open(tmp_path)
+    assert again.history("voice").damage == why
+    with pytest.raises(SafetyRefusal, match=r"cannot be trusted \(" + re.escape(why)):
+        again.safe_to_delete("voice", 0, ALWAYS)
+
+    again.merge("voice", [_line(n, uid="") for n in range(1, 6)], audio=True)  # listed again
+    again.save()
+    mended = _open(tmp_path)
+    assert mended.history("voice").damage is None
+    assert len(mended.safe_to_delete("voice", 0, ALWAYS)) == 5
+
+
+def test_a_history_file_without_a_manifest_is_not_trusted(tmp_path: Path) -> None:
+    archive = _saved(tmp_path)
+    archive.manifest_path.unlink()
+    assert _open(tmp_path).history("voice").damage == "no manifest vouches for it"
+
+
+def test_audio_changed_in_place_with_its_time_restored_is_not_safe(tmp_path: Path) -> None:
+    """Size and modification time are no proof: before a delete every file is hashed."""
+    archive = _open(tmp_path)
+    archive.merge("voice", [_line(1)], audio=True)
+    (item,) = archive.audio_todo("voice")
+    _save_audio(archive, item, b"RIFF-the-real-audio")
+    archive.settle_audio("voice", [item])
+    archive.save()
+    path = archive.audio_dir / item["file"]
+    before = path.stat()
+    path.write_bytes(b"RIFF-other-bytes!!!")  # the same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+    assert _open(tmp_path).safe_to_delete("voice", 0, ALWAYS) == {}
+
+
+def test_an_export_of_another_site_is_refused(tmp_path: Path) -> None:
+    """Two sites' histories never merge, and one site's manifest vouches for nothing of
+    another's."""
+    _saved(tmp_path)
+    with pytest.raises(ForeignExport, match="holds the export of https://x, not of https://y"):
+        Archive.open(tmp_path, marketplace="amazon.com", account="a@example.com", site="https://y")

@@ -259,7 +259,9 @@ def test_an_export_without_its_manifest_is_not_trusted(mock, vw, settings):
     done = vw("delete", "--all", "--yes", "--no-screenshots")
     assert done.code == 4, done.result.err
     assert "Traceback" not in done.result.err
-    assert "not in a verified export" in done.result.err.strip().splitlines()[-1]
+    assert (
+        "cannot be trusted (no manifest vouches for it)" in done.result.err.strip().splitlines()[-1]
+    )
     untouched(mock, settings)
 
 

@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from invariants import check
-
-from voicewipe.alexa import sitefiles
 
 
 def _local_day(record) -> date:
@@ -193,101 +189,3 @@ def test_delete_detected_sounds(mock, vw):
     assert after["voice"]["total"] == before["voice"]["total"]
     assert after["smarthome"]["total"] == before["smarthome"]["total"]
     assert done.summary["delete"]["deleted"] == before["sounds"]["total"]
-
-
-def _late_records_hours(tmp_path: Path, hours: int) -> Path:
-    """A mended copy of the flows that allows `hours` for a recording to reach the history."""
-    mended = tmp_path / "flows"
-    shutil.copytree(sitefiles.PACKAGED, mended)
-    file = mended / "marketplaces.yaml"
-    text = file.read_text(encoding="utf-8")
-    file.write_text(text.replace("late_records_hours: 24", f"late_records_hours: {hours}"), "utf-8")
-    return mended
-
-
-# --- what the export vouches for --------------------------------------------------------------
-RECORDS_API = "/alexa-privacy/apd/rvh/customer-history-records-v2"
-
-
-def _records_requests(mock) -> int:
-    counts = mock.state()["requests"]["by_endpoint"]
-    return sum(n for endpoint, n in counts.items() if RECORDS_API in endpoint)
-
-
-def test_a_checked_delete_lists_only_what_may_have_arrived_since_the_export(mock, vw, out):
-    """The export's complete listing vouches for what it holds: the delete's check lists the
-    newest day again (where new recordings arrive), not all 40 pages, and still deletes, and
-    reads back, every recording."""
-    mock.reset(recordings=400, page_size=10, deletion_delay_s=0)
-    _export(vw)
-    before = _records_requests(mock)
-    done = vw("delete", "--all", "--yes", "--json", "--no-screenshots")
-    assert done.code == 0, done.result.err
-    asked = _records_requests(mock) - before
-    assert asked < 10, f"the check listed {asked} pages"  # the whole history is 40 pages
-
-    voice = mock.state()["histories"]["voice"]
-    assert voice["total"] == 0 and voice["deleted"] == 400
-    summary = done.summary["delete"]
-    assert summary["vouched_by_export"] > 300
-    assert summary["matched"] == summary["deleted"] == 400
-    assert summary["verified"] is True
-    check(mock, out)
-
-
-def test_recordings_said_since_the_export_are_refused(mock, vw, out):
-    """A recording that arrived after the export (just now, or a late one said an hour
-    before the newest) is in what the check lists, so the delete refuses: nothing deleted."""
-    _export(vw)
-    for total, late_s in ((41, 0), (42, 3600)):
-        mock.arrive(1, late_s=late_s)
-        done = vw("delete", "--all", "--yes")
-        assert done.code == 4, done.result.err
-        assert f"1 of the {total} recordings to delete are not in a verified export" in (
-            done.result.err
-        )
-        assert mock.state()["histories"]["voice"]["deleted"] == 0
-        _export(vw)  # now it is exported: the next one arrives after this export
-    done = vw("delete", "--all", "--yes")
-    assert done.code == 0, done.result.err
-    check(mock, out)
-
-
-def test_how_late_a_recording_may_arrive_is_read_from_the_flows(mock, vw, out, tmp_path):
-    """late_records_hours in marketplaces.yaml: a recording said three days before the newest
-    one and reaching the history only now is refused when the flows allow for that."""
-    mended = _late_records_hours(tmp_path, 96)
-    _export(vw)
-    mock.arrive(1, late_s=3 * 24 * 3600)
-    done = vw("delete", "--all", "--yes", "--flows", str(mended))
-    assert done.code == 4, done.result.err
-    assert "not in a verified export" in done.result.err
-    assert mock.state()["histories"]["voice"]["deleted"] == 0
-
-
-def test_what_was_deleted_elsewhere_since_the_export_is_not_clicked_for(mock, vw, out):
-    """The export vouches for recordings the site no longer has (deleted in the app since):
-    the page shows none, so nothing is clicked, and the run says 0 were deleted."""
-    _export(vw)
-    assert vw("delete", "--all", "--yes", "--no-export").code == 0
-    done = vw("delete", "--all", "--yes", "--json")
-    assert done.code == 0, done.result.err
-    assert done.summary["delete"]["deleted"] == 0
-    assert done.summary["delete"]["vouched_by_export"] == 0
-    run = json.loads((Path(done.summary["run_folder"]) / "run.json").read_text("utf-8"))
-    assert run["destructive_steps_done"] == 0
-
-
-def test_when_nothing_arrived_since_the_export_the_page_shows_what_it_vouches_for(
-    mock, vw, out, tmp_path
-):
-    """Nothing listed since the export (here: no room at all for late recordings), so the
-    page itself must show recordings before the click; it does, and all are deleted."""
-    mended = _late_records_hours(tmp_path, 0)
-    _export(vw)
-    done = vw("delete", "--all", "--yes", "--json", "--flows", str(mended))
-    assert done.code == 0, done.result.err
-    assert done.summary["delete"]["vouched_by_export"] == 40
-    assert done.summary["delete"]["deleted"] == 40
-    assert mock.state()["histories"]["voice"]["total"] == 0
-    check(mock, out)

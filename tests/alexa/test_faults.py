@@ -108,7 +108,7 @@ def test_the_session_ends_in_the_middle_of_a_delete(mock, vw):
     mock.reset(recordings=40)
     assert vw("export").code == 0
     # The next run signs in on its saved session; it dies a few requests into the delete.
-    mock.configure(session_max_requests=6)
+    mock.configure(session_max_requests=9)
     done = vw("delete", "--all", "--yes", "--json")
     assert done.code == 0, done.result.err
     assert "the Amazon session ended during 'delete'" in done.result.err

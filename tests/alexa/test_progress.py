@@ -71,4 +71,4 @@ def test_listing_and_deleting_progress_on_a_terminal(mock, vw, out, tmp_path):
     piped = vw("delete", "--all", "--yes", "--no-screenshots")
     assert piped.code == 0, piped.result.err
     assert "listing what to delete" not in piped.result.err
-    assert "deleted 60 of 60 recordings (read back from the site)" in piped.result.err
+    assert "deleted 60 of 60 recordings (listed, then read back)" in piped.result.err

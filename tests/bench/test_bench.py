@@ -26,7 +26,8 @@ def test_the_quick_benchmark_runs_and_every_export_is_complete(tmp_path):
     result = json.loads(out.read_text(encoding="utf-8"))
 
     assert set(result) >= {"machine", "site", "sizes", "help", "exports", "listing", "naive",
-                           "deletes", "screenshots", "nightly", "targets", "command"}  # fmt: skip
+                           "deletes", "screenshots", "nightly", "targets", "command",
+                           "again"}  # fmt: skip
     assert result["site"] == {"latency_ms": 50, "rate_limit": 200.0, "page_size": 50}
     for export in [*result["exports"], result["listing"]]:
         assert export["complete"] is True, export
@@ -35,6 +36,7 @@ def test_the_quick_benchmark_runs_and_every_export_is_complete(tmp_path):
         assert export["lower_bound_seconds"] > 0 and export["ratio_to_bound"] > 0
         assert export["peak_mb"] > 0
     assert [e["recordings"] for e in result["exports"]] == list(result["sizes"]["exports"])
+    assert result["again"]["complete"] is True and result["again"]["audio_requests"] == 0
     assert result["naive"]["complete"] is True
     assert {(d["recordings"], d["export_checked"]) for d in result["deletes"]} == {
         *((n, True) for n in result["sizes"]["exports"]),

@@ -333,7 +333,7 @@ def test_schema_is_json_schema_with_every_step_kind(cli):
             if key in REGISTRY and key in definition.get("properties", {}):
                 kinds.add(key)
     assert kinds == set(REGISTRY)
-    assert len(REGISTRY) == 24
+    assert len(REGISTRY) == 25
 
 
 def test_committed_schema_is_up_to_date(cli):

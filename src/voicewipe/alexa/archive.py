@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from voicewipe import __version__
-from voicewipe.errors import UsageError
+from voicewipe.errors import SafetyRefusal, UsageError
 from voicewipe.fsutil import atomic_writer
 
 HISTORY_FILES = {
@@ -128,6 +128,22 @@ class Entry:
     mtime_ns: int | None = None
 
 
+@dataclass(frozen=True)
+class ReadBack:
+    """A history's records in a time range (ms, inclusive), whose audio a delete will check."""
+
+    history: str
+    start_ms: int
+    end_ms: int
+
+    def covers(self, other: ReadBack) -> bool:
+        return (
+            self.history == other.history
+            and self.start_ms <= other.start_ms
+            and other.end_ms <= self.end_ms
+        )
+
+
 @dataclass
 class AudioCheck:
     """Where a history's audio stands: what is saved and verified, and what is not."""
@@ -150,6 +166,10 @@ class History:
     lines: int = 0  # in the history file as it is on disk
     dirty: bool = False  # the index holds what the history file does not say yet
     reading: Future[set[str]] | None = None  # the audio being checked in the background
+    reading_span: ReadBack | None = None  # which records' audio that is
+    # Why the history file on disk cannot be trusted (a line dropped or cut off, a checksum
+    # or count that is not the manifest's), or None. A delete refuses; an export mends it.
+    damage: str | None = None
 
     def in_range(self, start_ms: int, end_ms: int) -> Iterator[tuple[str, Entry]]:
         return (
@@ -208,6 +228,41 @@ def _parse(raw: bytes, where: str) -> dict[str, Any]:
     if not isinstance(record, dict) or "record_key" not in record:
         raise UsageError(f"{where}: not an export record")
     return record
+
+
+@dataclass(frozen=True)
+class _Load:
+    """A history to load: its index, its file, its audio files and what the manifest says of
+    the file (SHA-256 and lines; None: no manifest section)."""
+
+    history: History
+    path: Path
+    files: dict[str, tuple[int, bytes, Any, int | None]]
+    vouched: tuple[Any, Any] | None
+
+
+class ForeignExport(SafetyRefusal):
+    """The folder holds the export of another site."""
+
+
+def _same_site(archive: Archive, site: Any) -> None:
+    if site not in (None, archive.site):
+        raise ForeignExport(
+            f"{archive.root} holds the export of {site}, not of {archive.site}: two sites' "
+            "histories never merge. Give another --out folder (or move this one aside)"
+        )
+
+
+def _mismatch(vouched: tuple[Any, Any] | None, sha256: str, lines: int) -> str | None:
+    """How the history file differs from what the manifest says of it, or None."""
+    if vouched is None:
+        return "no manifest vouches for it"
+    sha, count = vouched
+    if count != lines:
+        return f"it has {lines} records where the manifest says {count}"
+    if sha != sha256:
+        return "its checksum is not the manifest's"
+    return None
 
 
 def lines_of(history: History, keys: Iterable[str]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -272,13 +327,16 @@ class Archive:
         account: str,
         site: str,
         background: bool = False,
-        read_back: str | None = None,
+        read_back: ReadBack | None = None,
+        place: str | None = None,
     ) -> Archive:
         """The account's archive, loaded from disk when there is one (for resume and checks).
-        The manifest is read and checked at once; with `background`, the record lines (100 MB
-        for 100,000 records) load in a thread while the browser starts, and `read_back`'s
-        audio files are checked after them (see _start_read_back)."""
-        archive = cls(cls.folder(out, marketplace, account), marketplace=marketplace,
+        The manifest is read and checked at once (damaged, or made from another site: refused
+        here); with `background`, the record lines (100 MB for 100,000 records) load in a
+        thread while the browser starts, and the audio files of `read_back` (a history and a
+        time range) are hashed after them (see _start_read_back). `place`: the folder under
+        `out` (default: the marketplace's name)."""
+        archive = cls(cls.folder(out, place or marketplace, account), marketplace=marketplace,
                       account=account, site=site)  # fmt: skip
         manifest: dict[str, Any] = {}
         if archive.manifest_path.exists():
@@ -292,7 +350,8 @@ class Archive:
                     "export again"
                 ) from None
             archive.created = str(manifest.get("created", archive.created))
-        loads: list[tuple[History, Path, dict[str, tuple[int, bytes, Any, int | None]]]] = []
+            _same_site(archive, manifest.get("site"))
+        loads: list[_Load] = []
         for name, file_name in HISTORY_FILES.items():
             try:  # JSON of the wrong shape (a hand edit): damaged too, not a bug
                 saved = dict(manifest.get("histories", {}).get(name, {}))
@@ -317,19 +376,21 @@ class Archive:
             history = archive._histories[name] = History(name)
             history.ranges = ranges
             history.audio_wanted = bool(saved.get("audio_wanted", True))
-            loads.append((history, path, files))
+            vouched = (saved.get("sha256"), saved.get("records")) if saved else None
+            loads.append(_Load(history, path, files, vouched))
 
         def load() -> None:
             archive._clean_temporary_files()
-            for history, path, files in loads:
-                if path.exists():
-                    archive._load(history, LineFile(path))
-                for file, (size, sha, key, mtime_ns) in files.items():  # on its record's entry
+            for one in loads:
+                history = one.history
+                if one.path.exists():
+                    archive._load(history, LineFile(one.path), one.vouched)
+                for file, (size, sha, key, mtime_ns) in one.files.items():  # on its entry
                     entry = history.entries.get(key) if isinstance(key, str) else None
                     if entry is not None and entry.audio == file:
                         entry.size, entry.sha256, entry.mtime_ns = size, sha, mtime_ns
-            if read_back in archive._histories:
-                archive._start_read_back(archive._histories[read_back])
+            if read_back is not None and read_back.history in archive._histories:
+                archive._start_read_back(archive._histories[read_back.history], read_back)
 
         if background:
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voicewipe-archive")
@@ -339,21 +400,37 @@ class Archive:
             load()
         return archive
 
-    def _load(self, history: History, lines: LineFile) -> None:
+    def _load(self, history: History, lines: LineFile, vouched: tuple[Any, Any] | None) -> None:
+        """Index the history file, checking it against what the manifest says of it (its
+        SHA-256 and number of lines): a line dropped, changed or cut off is found here. Lines
+        that are not whole records are left out and the history marked damaged."""
         digest = hashlib.sha256()
+        count = 0
         for number, (offset, raw) in enumerate(lines.new_lines(), 1):
             digest.update(raw)
-            record = _parse(raw, f"{lines.path}:{number}")
-            has_audio = record.get("has_audio")
-            history.entries[record["record_key"]] = Entry(
-                timestamp_ms=int(record["timestamp_ms"]),
-                uid=(record.get("utterance_id") or None) if has_audio is None else None,
-                has_audio=has_audio,
-                audio=record.get("audio"),
-                source=lines,
-                offset=offset,
-            )
-        history.sha256, history.lines = digest.hexdigest(), len(history.entries)
+            count += 1
+            try:
+                record = _parse(raw, f"{lines.path}:{number}")
+                entry = Entry(
+                    timestamp_ms=int(record["timestamp_ms"]),
+                    uid=None,
+                    has_audio=record.get("has_audio"),
+                    audio=record.get("audio"),
+                    source=lines,
+                    offset=offset,
+                )
+            except (UsageError, KeyError, TypeError, ValueError):
+                history.damage = history.damage or f"line {number} is not a whole export record"
+                continue
+            if entry.has_audio is None:
+                entry.uid = record.get("utterance_id") or None
+            history.entries[record["record_key"]] = entry
+        if lines.position < lines.path.stat().st_size:
+            history.damage = history.damage or "its last line is cut off"
+        history.sha256, history.lines = digest.hexdigest(), count
+        if history.damage is None:
+            history.damage = _mismatch(vouched, history.sha256, count)
+        history.dirty = history.damage is not None  # written again, whole, when saved
 
     def _clean_temporary_files(self) -> None:
         """Temporary files a killed run left behind: never taken for whole ones, removed."""
@@ -505,36 +582,54 @@ class Archive:
                 check.saved += 1
         return check
 
-    def verified(self, name: str) -> set[str]:
-        """Record keys safe to delete: in the export, audio saved and matching, or none. A
-        file whose size and modification time are those it had when it was last hashed is
-        the file that was hashed; any other is hashed again."""
+    def safe_to_delete(self, name: str, start_ms: int, end_ms: int) -> dict[str, bool]:
+        """The record keys of [start_ms, end_ms] that are safe to delete: their line is whole
+        in a history file that matches its manifest, and their audio file was hashed now and
+        matches the manifest's SHA-256 (or the site said they have none). Nothing is taken on
+        trust from an earlier run: a damaged history file refuses the whole delete."""
         history = self.history(name)
-        if history.reading is not None:  # started ahead (Archive.open's read_back)
-            matching, history.reading = history.reading.result(), None
+        if history.damage is not None:
+            raise SafetyRefusal(
+                f"{self.root / HISTORY_FILES[name]} cannot be trusted ({history.damage}); "
+                "nothing was deleted. Run `voicewipe export` again first: it lists the site "
+                "afresh and mends the export"
+            )
+        span = ReadBack(name, start_ms, end_ms)
+        ahead = history.reading_span
+        if history.reading is not None and ahead is not None and ahead.covers(span):
+            matching = history.reading.result()  # started ahead (Archive.open's read_back)
         else:
-            matching = self._read_saved(history, rehash=False)
+            matching = self._read_saved(history, rehash=True, span=span)
+        history.reading, history.reading_span = None, None
         return {
-            key
-            for key, entry in history.entries.items()
+            key: True
+            for key, entry in history.in_range(start_ms, end_ms)
             if entry.has_audio is False or key in matching
         }
 
-    def _start_read_back(self, history: History) -> None:
-        """Start checking the history's audio files in the background (a delete does it while
-        the browser starts and signs in); `verified` waits for it."""
+    def _start_read_back(self, history: History, span: ReadBack) -> None:
+        """Start hashing the range's audio files in the background (a delete does it while
+        the browser starts and signs in); `safe_to_delete` waits for it."""
         if history.reading is not None:
             return
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voicewipe-read-back")
-        history.reading = pool.submit(self._read_saved, history, rehash=False)
+        history.reading = pool.submit(self._read_saved, history, rehash=True, span=span)
+        history.reading_span = span
         pool.shutdown(wait=False)
 
-    def _read_saved(self, history: History, *, rehash: bool) -> set[str]:
+    def _read_saved(
+        self, history: History, *, rehash: bool, span: ReadBack | None = None
+    ) -> set[str]:
         """The records whose audio file is on disk with the checksum the manifest holds: each
         file hashed again, or (not `rehash`) only those whose size or modification time
         changed since they were hashed. In a few worker threads: on a cold disk, the waits
         overlap."""
-        saved = [(k, e) for k, e in history.entries.items() if e.has_audio is True]
+        saved = [
+            (k, e)
+            for k, e in history.entries.items()
+            if e.has_audio is True
+            and (span is None or span.start_ms <= e.timestamp_ms <= span.end_ms)
+        ]
         chunks = [saved[i::_HASHERS] for i in range(_HASHERS)]
         folder = str(self.audio_dir)
 
@@ -644,6 +739,7 @@ class Archive:
         for (_, entry), offset in zip(order, offsets, strict=True):
             entry.source, entry.offset = written, offset
         history.sha256, history.lines, history.dirty = digest.hexdigest(), len(order), False
+        history.damage = None
 
     def _section(self, history: History) -> dict[str, Any]:
         entries = history.entries.values()

@@ -1,8 +1,11 @@
-"""One run per account at a time: two runs clicking through one account's pages (a cron job
-and a person, say) would race each other's filters and deletions.
+"""One run per account and one per export folder at a time: two runs clicking through one
+account's pages (a cron job and a person, say) would race each other's filters and deletions,
+and two runs writing one export folder would each write a history file without the other's
+records, leaving audio files no manifest names.
 
-A lock file per site and account in the user's state folder, created exclusively, holding the
-process id. A lock whose process is gone (a crash, a kill) is stale and taken over.
+A lock file, created exclusively, holding the process id: per site and account in the user's
+state folder, and per export folder inside it. A lock whose process is gone (a crash, a kill)
+is stale and taken over.
 """
 
 from __future__ import annotations
@@ -50,9 +53,20 @@ def _holder(path: Path) -> dict[str, object]:
     return found if isinstance(found, dict) else {}
 
 
+FOLDER_LOCK = ".voicewipe.lock"
+
+
+def account_lock(site: str, account: str, command: str) -> contextlib.AbstractContextManager[Path]:
+    return _hold(lock_file(site, account), command, f"is working on {account}")
+
+
+def folder_lock(folder: Path, command: str) -> contextlib.AbstractContextManager[Path]:
+    """The export folder's lock (the folder is made, private, if it is not there yet)."""
+    return _hold(folder / FOLDER_LOCK, command, f"is writing the export in {folder}")
+
+
 @contextlib.contextmanager
-def account_lock(site: str, account: str, command: str) -> Iterator[Path]:
-    path = lock_file(site, account)
+def _hold(path: Path, command: str, doing: str) -> Iterator[Path]:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     me = {"pid": os.getpid(), "command": command, "since": datetime.now(UTC).isoformat()}
     for _ in range(3):
@@ -64,8 +78,8 @@ def account_lock(site: str, account: str, command: str) -> Iterator[Path]:
             if isinstance(pid, int) and _alive(pid):
                 raise AccountBusy(
                     f"another voicewipe run ({holder.get('command')}, process {pid}, since "
-                    f"{holder.get('since')}) is working on {account}; try again when it has "
-                    f"finished (its lock is {path})"
+                    f"{holder.get('since')}) {doing}; try again when it has finished (its "
+                    f"lock is {path})"
                 ) from None
             logger.warning(f"taking over the lock of a run that is gone (process {pid})")
             path.unlink(missing_ok=True)

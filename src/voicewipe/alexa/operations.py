@@ -8,6 +8,7 @@ lose something, Rehearsal when a destructive step was reached without --yes.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -17,7 +18,6 @@ from loguru import logger
 
 from voicewipe.alexa import sitefiles
 from voicewipe.alexa.archive import Archive, now_iso
-from voicewipe.alexa.coverage import Cover, cover
 from voicewipe.alexa.job import AlexaJob
 from voicewipe.alexa.pipeline import list_and_fetch, part_file
 from voicewipe.alexa.progress import deletion_progress, listing_progress
@@ -25,8 +25,7 @@ from voicewipe.errors import SafetyRefusal, StepFailed, UsageError
 from voicewipe.fsutil import write_json_atomic
 from voicewipe.runner.runner import Rehearsal
 
-# A delete's check lists the range in up to this many time windows side by side.
-LIST_WINDOWS = 16
+END_MS = 2**53  # an open end, for the export on disk: later than any record
 
 
 @dataclass(frozen=True)
@@ -74,6 +73,13 @@ async def export(
         "folder": str(archive.root),
     }
     job.summary["export"] = summary
+    damage = archive.history(history).damage
+    if damage is not None:
+        summary["mended"] = damage
+        logger.warning(
+            f"the export's {history} history cannot be trusted ({damage}): listing the site "
+            "afresh mends it"
+        )
     where = _relative(job, archive)
     listed = await list_and_fetch(
         job,
@@ -123,6 +129,10 @@ async def delete(
     device: str | None = None,
     require_export: bool = True,
 ) -> dict[str, Any]:
+    """Delete through the page after its check: the flow lists every record the filters
+    cover and refuses if one is not in `exported` (the keys the export on disk holds whole,
+    each audio file hashed now). Every count is the site's: what the check listed, and of
+    that what the read-back no longer lists."""
     summary: dict[str, Any] = {
         "history": history,
         "period": period.describe(),
@@ -130,21 +140,16 @@ async def delete(
         "export_required": require_export,
     }
     job.summary["delete"] = summary
-    # The check lists what the export cannot vouch for (coverage.py): what may have arrived
-    # since it listed, and anything it did not list completely, side by side in windows.
-    checked = cover(
-        archive.history(history),
-        archive.verified(history) if require_export else set(),
-        period.start_ms,
-        period.end_ms,
-        late_ms=sitefiles.late_records_ms(job.target.flows),
-        parts=LIST_WINDOWS,
-        device=device,
+    exported = (  # every audio file of the range hashed now (begun while the browser started)
+        await asyncio.to_thread(
+            archive.safe_to_delete, history, period.start_ms, period.end_ms or END_MS
+        )
+        if require_export
+        else {}
     )
-    if not require_export:  # nothing vouches: a rehearsal lists the whole range to count it
-        checked = Cover(windows=[[period.start_ms, 0]], vouched=0, exported={})
+    scope = period.describe() + (f", device {device}" if device else ", every device")
     try:
-        with deletion_progress(job, vouched=checked.vouched):
+        with deletion_progress(job):
             out = await job.flow(
                 "delete",
                 history=history,
@@ -154,42 +159,50 @@ async def delete(
                 start_ms=period.start_ms,
                 end_ms=period.end_ms,
                 device=device or "",
-                exported=checked.exported,
+                exported=exported,
                 require_export=require_export,
-                windows=checked.windows,
-                vouched=checked.vouched,
+                scope=scope,
             )
     except Rehearsal:
         outputs = job.job.result.outputs
         summary.update(rehearsal=True, would_delete=outputs.get("count"), deleted=0)
         raise
-    remaining = int(out["remaining"])
-    # Without an export to check against (--no-export), only one page was read before
-    # deleting: how many there were is not known, only that none remain.
-    count = None if out["count"] is None else int(out["count"])
-    earlier = job.earlier_outputs.get("delete", {}).get("count")
-    if count is not None and earlier is not None:
-        # The session ended after the first attempt had listed (and perhaps deleted) the
-        # range: the attempt that completed found only what the first had left.
-        count = max(count, int(earlier))
-    deleted = None if count is None else count - remaining
-    said = f"{deleted} of {count} recordings" if count is not None else "every recording"
-    vouched = int(out["vouched"])  # 0 when the site no longer had them
-    counted = f"; {vouched} of them counted from the export" if vouched else ""
-    logger.info(f"deleted {said} (read back from the site){counted}")
+    return _deleted(job, summary, out)
+
+
+def _deleted(job: AlexaJob, summary: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    """The delete's counts, from the listings alone: what was checked (by every attempt, when
+    the session ended and the flow ran again), what is gone of it, what is left; and what the
+    site says it deleted beyond that."""
+    earlier = job.earlier_outputs.get("delete", {})
+    checked = set(out["checked"]) | set(earlier.get("checked") or ())
+    left = set(out["left"])
+    deleted = len(checked - left)
+    remaining = len(checked & left)
+    said = [n for n in (earlier.get("site_deleted"), out["site_deleted"]) if n is not None]
+    site_deleted = sum(said) if said else None
+    unchecked = max(0, site_deleted - deleted) if site_deleted is not None else 0
+    logger.info(f"deleted {deleted} of {len(checked)} recordings (listed, then read back)")
     summary.update(
-        matched=count,
+        matched=len(checked),
         deleted=deleted,
         remaining=remaining,
-        vouched_by_export=vouched if require_export else None,
-        listed_windows=len(checked.windows),
+        arrived_since=len(left - checked),
+        site_deleted=site_deleted,
+        unchecked_deleted=unchecked,
+        verified=remaining == 0 and unchecked == 0,
     )
-    summary["verified"] = remaining == 0
+    if unchecked:
+        raise StepFailed(
+            f"the site says it deleted {site_deleted} recordings, {unchecked} more than the "
+            f"{len(checked)} the check had listed: {unchecked} recording(s) reached the history "
+            "between the check and the click and were deleted unchecked; they are in no export",
+            kind="expectation",
+        )
     if remaining:
         more = ", ..." if remaining > 5 else ""
-        of = f" of {count}" if count is not None else ""
         raise StepFailed(
-            f"{remaining}{of} recordings are still listed after deleting "
+            f"{remaining} of {len(checked)} recordings are still listed after deleting "
             f"({out['remaining_said']}{more}); run the delete again later, Amazon may still "
             "be working on it",
             kind="expectation",
@@ -213,19 +226,11 @@ async def auto_delete(
     # days each setting keeps are the flow's (keep_days), the check is a delete's.
     days = _keep_days(job, keep)
     cutoff = int(datetime.now().timestamp() * 1000) - days * 86_400_000 if days is not None else 0
-    if days is None:  # the setting deletes nothing at once: nothing to list
-        checked = Cover(windows=[], vouched=0, exported={})
-    elif not require_export:  # nothing vouches: the listing only counts them
-        checked = Cover(windows=[[0, 0]], vouched=0, exported={})
-    else:
-        checked = cover(
-            archive.history("voice"),
-            archive.verified("voice"),
-            0,
-            cutoff,
-            late_ms=sitefiles.late_records_ms(job.target.flows),
-            parts=LIST_WINDOWS,
-        )
+    exported = (
+        await asyncio.to_thread(archive.safe_to_delete, "voice", 0, cutoff)
+        if require_export and days is not None
+        else {}
+    )
     try:
         with listing_progress(job, "checking the settings"):
             out = await job.flow(
@@ -233,11 +238,9 @@ async def auto_delete(
                 keep=keep or "",
                 deletion_by_voice=deletion_by_voice or "",
                 improve_alexa=improve_alexa or "",
-                exported=checked.exported,
+                exported=exported,
                 require_export=require_export,
                 cutoff_ms=cutoff,
-                windows=checked.windows,
-                vouched=checked.vouched,
             )
     except Rehearsal:
         outputs = job.job.result.outputs
@@ -254,7 +257,6 @@ async def auto_delete(
         improve_alexa=out["improve_alexa"],
         changed=out["changed"],
         deleted_by_setting=out["would_delete"],
-        vouched_by_export=int(out["vouched"]) if require_export else None,
     )
     summary["changed_since_last_run"] = _compare_with_last(archive, out)
     _remember(archive, out)
@@ -333,6 +335,8 @@ async def wipe(job: AlexaJob, archive: Archive, *, keep: str) -> None:
             f"audio, {exported['audio_bad']} audio files damaged); nothing was deleted. Run "
             "`voicewipe export` again to complete it"
         )
+    # A person asked at the terminal agrees to the whole wipe at the delete.
+    job.options.consent.also = f'Then auto-delete is set to "{keep}".'
     await delete(job, archive, Period())
     await auto_delete(job, archive, keep=keep)
 

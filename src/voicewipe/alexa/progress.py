@@ -113,10 +113,10 @@ def audio_progress(job: AlexaJob, total: int) -> Iterator[None]:
 
 
 @contextmanager
-def deletion_progress(job: AlexaJob, *, vouched: int = 0) -> Iterator[None]:
-    """While a delete flow runs: the records its preflight lists (what the filters cover, with
-    the `vouched` ones the export counts for), then, once a destructive step has acted, a bar
-    of how many of them are gone, from each read-back of the range."""
+def deletion_progress(job: AlexaJob) -> Iterator[None]:
+    """While a delete flow runs: the records its preflight lists (what the filters cover),
+    then, once a destructive step has acted, a bar of how many of them are gone, from each
+    read-back of the range."""
     if not _on_terminal(job):
         yield
         return
@@ -131,7 +131,7 @@ def deletion_progress(job: AlexaJob, *, vouched: int = 0) -> Iterator[None]:
 
     def listener_for(progress: Progress) -> Listener:
         task = progress.add_task("delete", total=None, phase="listing what to delete")
-        state: dict[str, Any] = {"covered": vouched, "acted": False}
+        state: dict[str, Any] = {"covered": 0, "acted": False}
         windows: dict[int, int] = {}  # records listed so far, by the step listing them
 
         def seen(record: StepRecord) -> None:
@@ -141,7 +141,7 @@ def deletion_progress(job: AlexaJob, *, vouched: int = 0) -> Iterator[None]:
                 progress.update(task, total=state["covered"], completed=0, phase="deleting")
             elif items is not None and not state["acted"]:
                 windows[record.number] = int(items)  # windows listed side by side add up
-                state["covered"] = vouched + sum(windows.values())
+                state["covered"] = sum(windows.values())
                 progress.update(task, completed=state["covered"], phase="listing what to delete")
             elif items is not None and record.outcome == "ok":
                 gone = max(state["covered"] - int(items), 0)

@@ -34,11 +34,6 @@ class Marketplace(Model):
 
 class Marketplaces(Model):
     marketplaces: dict[str, Marketplace] = Field(min_length=1)
-    late_records_hours: float = Field(
-        24,
-        ge=0,
-        description="how long after it was said a recording may still appear in the history",
-    )
 
 
 class Language(Model):
@@ -85,11 +80,6 @@ def marketplaces_file(root: Path) -> Marketplaces:
 
 def marketplaces(root: Path) -> dict[str, Marketplace]:
     return marketplaces_file(root).marketplaces
-
-
-def late_records_ms(root: Path) -> int:
-    """How late a recording may appear in the history after it was said (coverage.py)."""
-    return int(marketplaces_file(root).late_records_hours * 3_600_000)
 
 
 def marketplace(root: Path, name: str) -> Marketplace:

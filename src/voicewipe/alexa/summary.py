@@ -20,7 +20,14 @@ def _export(part: dict[str, Any]) -> list[str]:
     ]
 
 
-def _delete(part: dict[str, Any]) -> list[str]:
+RED, PLAIN = "\033[1;31m", "\033[0m"
+
+
+def _alarm(text: str, color: bool) -> str:
+    return f"{RED}{text}{PLAIN}" if color else text
+
+
+def _delete(part: dict[str, Any], color: bool) -> list[str]:
     scope = part["period"] + (f", device {part['device']}" if part.get("device") else "")
     if part.get("rehearsal"):
         return [
@@ -31,12 +38,29 @@ def _delete(part: dict[str, Any]) -> list[str]:
         return [f"Delete ({scope}): stopped before deleting anything"]
     verdict = (
         "verified: 0 recordings remain"
-        if part["verified"]
-        else f"NOT verified: {part['remaining']} recordings remain"
+        if part["remaining"] == 0
+        else _alarm(f"NOT verified: {part['remaining']} recordings remain", color)
     )
-    if part["matched"] is None:  # --no-export reads one page before deleting, not all
-        return [f"Deleted: every recording ({scope}; not counted without an export); {verdict}"]
-    return [f"Deleted: {part['deleted']} of {part['matched']} recordings ({scope}); {verdict}"]
+    lines = [
+        f"Deleted: {part['deleted']} of {part['matched']} recordings ({scope}; listed from the "
+        f"site before the click, then read back); {verdict}"
+    ]
+    if part.get("unchecked_deleted"):
+        lines.append(
+            _alarm(
+                f"  WARNING: the site says it deleted {part['site_deleted']}: "
+                f"{part['unchecked_deleted']} recording(s) that no check listed went with them "
+                "(they reached the history between the check and the click) and are in no "
+                "export",
+                color,
+            )
+        )
+    if part.get("arrived_since"):
+        lines.append(
+            f"  {part['arrived_since']} recordings reached the history since the check; they "
+            "were not deleted"
+        )
+    return lines
 
 
 def _auto_delete(part: dict[str, Any]) -> list[str]:
@@ -78,7 +102,8 @@ def nothing_to_do(report: dict[str, Any]) -> bool:
     )
 
 
-def describe(report: dict[str, Any]) -> str:
+def describe(report: dict[str, Any], *, color: bool = False) -> str:
+    """The summary's lines; `color`: warnings in red (for a terminal)."""
     where = "the mock site " + report["site"] if report["mock"] else report["marketplace"]
     lines = [f"voicewipe {report['command']}: {report['account']} on {where}"]
     if nothing_to_do(report):
@@ -90,7 +115,7 @@ def describe(report: dict[str, Any]) -> str:
     if "export" in report:
         lines += _export(report["export"])
     if "delete" in report:
-        lines += _delete(report["delete"])
+        lines += _delete(report["delete"], color)
     if "auto_delete" in report:
         lines += _auto_delete(report["auto_delete"])
     if report["outcome"] == "failed":

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,10 @@ class Target:
     flows: Path
     mock: bool  # the built-in or an already running mock site
     keep_session: bool  # save the sign-in for later runs (not for a throwaway mock)
+    # The folder under --out that holds this site's export: the marketplace's name, or for a
+    # mock started by this run one of its own (a fresh mock is a site of its own: its
+    # recordings never merge with an earlier mock's).
+    place: str
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,9 @@ def open_target(options: TargetOptions) -> Iterator[Target]:
         )
     account = options.account or DEMO_EMAIL
 
-    def target(site: str, signin: tuple[str, ...], *, keep: bool) -> Target:
+    def target(
+        site: str, signin: tuple[str, ...], *, keep: bool, place: str = options.marketplace
+    ) -> Target:
         password, totp = _credentials(
             account, options.marketplace, signin, demo=mock_like and account == DEMO_EMAIL
         )
@@ -108,6 +115,7 @@ def open_target(options: TargetOptions) -> Iterator[Target]:
             flows=root,
             mock=mock_like,
             keep_session=keep,
+            place=place,
         )
 
     if options.site is not None:
@@ -116,7 +124,9 @@ def open_target(options: TargetOptions) -> Iterator[Target]:
         return
     if options.mock:
         with _start_mock(market.language, options.mock_options) as mock:
-            yield target(mock.url, (mock.url,), keep=False)
+            started = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            place = f"mock-{started}-{mock.url.rsplit(':', 1)[-1]}"
+            yield target(mock.url, (mock.url,), keep=False, place=place)
         return
     site = str(market.site).rstrip("/")
     yield target(site, tuple(str(o).rstrip("/") for o in market.signin), keep=True)

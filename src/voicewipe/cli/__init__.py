@@ -87,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from voicewipe.logs import setup_terminal_logging
 
     logger.remove()  # no sink until we know how verbose to be
+    # Everything voicewipe writes is personal (the export, screenshots of transcripts, logs,
+    # saved sign-ins): readable by its owner only, from the first byte, the browser's files
+    # included (its processes inherit this).
+    os.umask(0o077)
     try:
         parser = build_parser()
         args = parser.parse_args(argv)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
 from collections.abc import Awaitable, Callable
@@ -16,7 +17,7 @@ from voicewipe.cli.run import add_browser_arguments, check_browser_arguments, ch
 from voicewipe.errors import ExitCode, UsageError, VoicewipeError
 
 if TYPE_CHECKING:
-    from voicewipe.alexa.archive import Archive
+    from voicewipe.alexa.archive import Archive, ReadBack
     from voicewipe.alexa.job import AlexaJob
 
 Body = Callable[["AlexaJob", "Archive"], Awaitable[object]]
@@ -85,14 +86,14 @@ def _mock_options(pairs: list[str]) -> dict[str, Any]:
 
 
 def execute(
-    args: argparse.Namespace, name: str, body: Body, *, read_back: str | None = None
+    args: argparse.Namespace, name: str, body: Body, *, read_back: ReadBack | None = None
 ) -> int:
     """Run `body` in a signed-in job against the chosen target; print the summary.
-    `read_back`: a history whose saved audio `body` will check, read back from disk while the
-    browser starts and signs in."""
+    `read_back`: a history and range whose saved audio `body` will check, hashed from disk
+    while the browser starts and signs in."""
     from voicewipe.alexa.archive import Archive
     from voicewipe.alexa.job import AlexaJob
-    from voicewipe.alexa.lock import account_lock
+    from voicewipe.alexa.lock import account_lock, folder_lock
     from voicewipe.alexa.target import TargetOptions, open_target
     from voicewipe.runner.context import RunOptions
     from voicewipe.runner.runner import Rehearsal
@@ -121,8 +122,15 @@ def execute(
         mock_options=_mock_options(args.mock_option),
     )
     error: VoicewipeError | None = None
-    with open_target(chosen) as target:
+    with contextlib.ExitStack() as held, open_target(chosen) as target:
         check_out_folder(args.out)
+        # One run per account and per export folder: a second one is refused before it reads
+        # the export or opens a browser.
+        folder = Archive.folder(args.out, target.place, target.account)
+        held.enter_context(folder_lock(folder, name))
+        held.enter_context(account_lock(target.site, target.account, name))
+        with contextlib.suppress(OSError):  # an export an older voicewipe left readable
+            folder.chmod(0o700)
         archive = Archive.open(
             args.out,
             marketplace=target.marketplace,
@@ -130,21 +138,20 @@ def execute(
             site=target.site,
             background=True,  # the record lines load while the browser starts
             read_back=read_back,
+            place=target.place,
         )
-        # One run per account: a second one is refused before it opens a browser.
-        with account_lock(target.site, target.account, name):
-            job = AlexaJob(name, target, options)
+        job = AlexaJob(name, target, options)
 
-            async def main() -> None:
-                async with job:
-                    await body(job, archive)
+        async def main() -> None:
+            async with job:
+                await body(job, archive)
 
-            try:
-                asyncio.run(main())
-            except Rehearsal:
-                pass
-            except VoicewipeError as failed:
-                error = failed
+        try:
+            asyncio.run(main())
+        except Rehearsal:
+            pass
+        except VoicewipeError as failed:
+            error = failed
     result = job.job.result
     report = {
         "command": name,
@@ -166,7 +173,7 @@ def execute(
     else:
         from voicewipe.alexa.summary import describe
 
-        print(describe(report))
+        print(describe(report, color=sys.stdout.isatty()))
     if error is not None:
         raise error
     return ExitCode.OK

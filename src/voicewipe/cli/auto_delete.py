@@ -46,4 +46,8 @@ def run(args: argparse.Namespace) -> int:
             require_export=not args.no_export,
         )
 
-    return execute(args, "auto-delete", body, read_back=None if args.no_export else "voice")
+    from voicewipe.alexa.archive import ReadBack
+
+    # What a shorter setting deletes is older than its cutoff: at most every recording.
+    every = ReadBack("voice", 0, operations.END_MS)
+    return execute(args, "auto-delete", body, read_back=None if args.no_export else every)

@@ -49,4 +49,7 @@ def run(args: argparse.Namespace) -> int:
             require_export=not args.no_export,
         )
 
-    return execute(args, "delete", body, read_back=None if args.no_export else args.what)
+    from voicewipe.alexa.archive import ReadBack
+
+    span = ReadBack(args.what, period.start_ms, period.end_ms or operations.END_MS)
+    return execute(args, "delete", body, read_back=None if args.no_export else span)

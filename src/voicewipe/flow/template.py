@@ -51,7 +51,7 @@ def _iso(value: Any) -> str:
     raise TemplateProblem(f"iso: cannot turn {type(value).__name__} into a time")
 
 
-def _get(value: Any, path: str, default: Any = None) -> Any:
+def get_path(value: Any, path: str, default: Any = None) -> Any:
     """Follow a dotted path into nested maps and lists: `record | get('device.deviceName')`."""
     current = value
     for part in path.split("."):
@@ -65,6 +65,23 @@ def _get(value: Any, path: str, default: Any = None) -> Any:
         else:
             return default
     return current
+
+
+def _count_in(text: Any, wording: Any) -> int | None:
+    """The number a page put in its wording: `"300 recordings deleted." | count_in("{count}
+    recordings deleted.")` is 300; none where the text is not that wording. The wording comes
+    from a language file, so a page reworded is mended there."""
+    if not isinstance(text, str) or not isinstance(wording, str) or "{count}" not in wording:
+        return None
+    before, _, after = wording.partition("{count}")
+    pattern = (
+        re.escape(before.strip()) + r"\s*([0-9][0-9,.\u202f\u00a0 ]*)\s*" + re.escape(after.strip())
+    )
+    found = re.search(pattern, " ".join(text.split()))
+    if found is None:
+        return None
+    digits = re.sub(r"[^0-9]", "", found[1])
+    return int(digits) if digits else None
 
 
 def _totp(value: Any) -> Secret:
@@ -98,7 +115,7 @@ class _Environment(ImmutableSandboxedEnvironment):
 @lru_cache(maxsize=1)
 def environment() -> _Environment:
     env = _Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
-    env.filters.update(epoch_ms=_epoch_ms, iso=_iso, get=_get, totp=_totp)
+    env.filters.update(epoch_ms=_epoch_ms, iso=_iso, get=get_path, totp=_totp, count_in=_count_in)
     env.globals.clear()  # no range(), lipsum() or dict(): data in, data out
     env.globals["now_ms"] = _now_ms
     return env

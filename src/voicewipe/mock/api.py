@@ -174,6 +174,8 @@ async def delete(request: Request) -> Response:
         if span is None:  # per-entry: recordKeys given
             deleted = site.data.delete_now(kind, keys or set())
             return JSONResponse({"deleted": deleted, "status": "COMPLETED"})
+        if site.config.arrive_on_delete and kind == data.VOICE:
+            site.data.arrive(site.config, site.config.arrive_on_delete, late_ms=60_000)
         chosen = site.data.stores[kind].matching(span[0], span[1], devices)
         deletion = site.data.delete_later(kind, chosen, site.config.deletion_delay_s)
         return JSONResponse(_deletion_json(deletion))

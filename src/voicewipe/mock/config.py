@@ -65,6 +65,9 @@ class MockConfig:
     rate_limit: float = 0.0  # requests/s on the JSON and audio endpoints; 0: unlimited
     rate_burst: int = 0  # token bucket size; 0: one second's worth (at least 1)
     fail_rate: float = 0.0  # fraction of requests answered 503
+    # Recordings that reach the history the moment a bulk deletion is asked for (said a minute
+    # before the newest one): what arrives between a delete's check and its click.
+    arrive_on_delete: int = 0
 
     host: str = "127.0.0.1"
     port: int = 0  # 0: a free port
@@ -115,7 +118,14 @@ def _problems(c: MockConfig) -> list[str]:
             bound = f"between {minimum} and {maximum}" if maximum is not None else f">= {minimum}"
             out.append(f"{name} must be {bound}")
 
-    for name in ("recordings", "seed", "audio_bytes", "captcha_every", "max_failed_signins"):
+    for name in (
+        "recordings",
+        "seed",
+        "audio_bytes",
+        "captcha_every",
+        "max_failed_signins",
+        "arrive_on_delete",
+    ):
         if isinstance(getattr(c, name), bool) or not isinstance(getattr(c, name), int):
             out.append(f"{name} must be an integer")
     number("recordings", maximum=1_000_000)
@@ -132,6 +142,7 @@ def _problems(c: MockConfig) -> list[str]:
     number("rate_limit")
     number("rate_burst")
     number("fail_rate", maximum=1)
+    number("arrive_on_delete", maximum=1000)
     number("no_audio_fraction", maximum=1)
     number("port", maximum=65535)
     for name in ("detected_sounds", "smart_home_events"):

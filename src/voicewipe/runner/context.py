@@ -22,6 +22,15 @@ if TYPE_CHECKING:
 Tracing = Literal["on", "off", "retain-on-failure"]
 
 
+@dataclass
+class Consent:
+    """Whether the person at the terminal agreed to what a job's destructive steps do (the
+    consent step asks); one per job, so that a wipe asked once goes on to its last step."""
+
+    given: bool = False
+    also: str = ""  # what the job does beyond the flow that asks ("then auto-delete ...")
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """How a run behaves; the CLI fills it from its options."""
@@ -36,6 +45,7 @@ class RunOptions:
     timeout: float | None = None  # overrides every flow's default step timeout
     screenshots: bool = True
     mask_personal: bool = False  # also hide each flow's `personal` elements in screenshots
+    consent: Consent = field(default_factory=Consent)  # given at the terminal, without --yes
 
 
 @dataclass

@@ -118,7 +118,7 @@ class Job:
             "flow": flow.name,
             "dir": str(self.folder.path),
             "out": str(self.options.out_dir),
-            "yes": self.options.yes,
+            "yes": self.options.yes or self.options.consent.given,
             "headed": self.options.headed,
             "interactive": self.options.interactive,
             "started": self.started.isoformat(),
@@ -180,7 +180,7 @@ class Job:
             "finished": datetime.now(UTC).isoformat(),
             "duration_ms": int((time.monotonic() - self._clock) * 1000),
             "outcome": result.outcome,
-            "rehearsal": not self.options.yes,
+            "rehearsal": not (self.options.yes or self.options.consent.given),
             "destructive_steps_done": sum(
                 1 for r in result.records if r.destructive and r.outcome == "ok"
             ),

@@ -19,6 +19,7 @@ import asyncio
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from loguru import logger
@@ -68,6 +69,7 @@ class Runner:
         # (a page of records listed): progress displays listen here.
         self.listeners: list[Callable[[StepRecord], None]] = []
         self._pause_lock = asyncio.Lock()
+        self._append_locks: dict[Path, asyncio.Lock] = {}
         # A quiet step that succeeds inside another (one download of a loop of 100,000) is
         # counted on its parent's line instead of keeping a line, a record and memory of its
         # own (see _settle): the steps running, and those that did keep a line below them.
@@ -183,7 +185,7 @@ class Runner:
         try:
             if step.touches_page() and step.KIND not in _READS:
                 await self.take_pictures()  # the page as the steps before this one left it
-            if step.destructive and not self.options.yes:
+            if step.destructive and not (self.options.yes or self.options.consent.given):
                 await self._rehearse(ctx)
             await step.run(ctx)
             if self._left_origin is not None:
@@ -234,6 +236,12 @@ class Runner:
                 f"{indent}{record.number:>3} ✓ {record.label} ({record.duration_ms / 1000:.1f}s)",
             )
         self._settle(step, record)
+
+    def append_lock(self, path: Path) -> asyncio.Lock:
+        """Appends to one file go one at a time (each_page steps of windows side by side)."""
+        if path not in self._append_locks:
+            self._append_locks[path] = asyncio.Lock()
+        return self._append_locks[path]
 
     async def _person_puts_right(self, ctx: StepContext, error: StepFailed) -> bool:
         """In a headed run with a person at the terminal, a step that met an unexpected page

@@ -25,15 +25,18 @@ from pydantic import Field, model_validator
 
 from voicewipe.errors import StepFailed
 from voicewipe.flow.model import Duration, Model, StepModel, VarName
-from voicewipe.flow.template import _get
+from voicewipe.flow.template import get_path
 from voicewipe.runner.context import StepContext
 from voicewipe.steps._act import ms
 from voicewipe.steps._pace import pacer_for
+from voicewipe.steps._paginate import Paging, Windows, paginate_windows
+from voicewipe.steps._paginate import paginate as paginate_one
 
 if TYPE_CHECKING:
     from voicewipe.flow.model import StepList
 
 Method = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
+_WHERE = r"^(json|params|headers)\.[^.]+(\.[^.]+)*$"
 
 
 class Throttle(Model):
@@ -48,22 +51,57 @@ class Throttle(Model):
     max_wait: Duration = 60.0
 
 
+class Split(Model):
+    """The range a request carries, listed in time windows side by side (see _paginate)."""
+
+    start: str = Field(
+        pattern=_WHERE,
+        description="where the request carries the range's start (ms): params.startTime",
+    )
+    end: str = Field(pattern=_WHERE, description="where it carries the range's end (ms)")
+    time: str = Field(description="dotted path of an item's time, ms since the epoch")
+    key: str = Field(description="dotted path of what identifies an item (given once)")
+    windows: int | str = Field(
+        1,
+        description="windows of equal time at first (a number, or a template giving one); "
+        "1: the range is halved as its pages show where the items are",
+    )
+    after_pages: int = Field(
+        2,
+        ge=1,
+        description="a window still paginating after this many pages is halved "
+        "(while fewer than `concurrency` windows are open)",
+    )
+    concurrency: int = Field(16, ge=1, le=64, description="windows listed at once")
+
+
 class Paginate(Model):
     items: str = Field(description="dotted path of the list of items in each response")
     next: str = Field(description="dotted path of the next page's token in each response")
     send: str = Field(
-        pattern=r"^(json|params|headers)\.[^.]+(\.[^.]+)*$",
+        pattern=_WHERE,
         description="where the next request carries the token: json.<key>, params.<name> "
         "or headers.<name>",
     )
     max_pages: int | str = Field(
-        100_000, description="the most pages to ask for: a number, or a template giving one"
+        100_000,
+        description="the most pages to ask for (per window, with split): a number, or a "
+        "template giving one",
     )
     keep: tuple[str, ...] | str | None = Field(
         None,
         description="the fields of each item that `into` keeps (dotted paths such as "
         "device.deviceName), so that 100,000 items stay small; a list, or a template giving "
         "one; [] keeps none (each_page handles them). Default: whole items",
+    )
+    pluck: str | None = Field(
+        None,
+        description="`into` gets this one field of each item (a dotted path, or a template "
+        "giving one; empty: none), as a plain list: 100,000 record keys in a few MB. When it "
+        "gives a path, keep is not used",
+    )
+    split: Split | None = Field(
+        None, description="list the range in time windows side by side, at the site's rate"
     )
     as_: VarName = Field(
         "page_items", alias="as", description="the variable each_page gets a page's items in"
@@ -181,13 +219,6 @@ async def release(response: APIResponse) -> None:
         await response.dispose()
 
 
-def _put(target: dict[str, Any], dotted: str, value: Any) -> None:
-    parts = dotted.split(".")
-    for part in parts[:-1]:
-        target = target.setdefault(part, {})
-    target[parts[-1]] = value
-
-
 async def _json(response: APIResponse, url: str) -> Any:
     try:
         return await response.json()
@@ -261,41 +292,66 @@ class Request(StepModel):
             finally:
                 await release(response)
             return
-        paginate = args.paginate
-        max_pages, keep = _limits(ctx, paginate)
-        kept: list[Any] = []
-        pages = listed = 0
-        while True:
-            response = await fetch(
-                ctx, args, url, parts["params"], parts["headers"], parts["json"], form
-            )
-            try:
-                page = await _json(response, url)
-            finally:
-                await release(response)
-            pages += 1
-            found = _get(page, paginate.items)
-            found = found if isinstance(found, list) else []
-            listed += len(found)
-            if keep is None:
-                kept.extend(found)
-            elif keep:
-                kept.extend(_pick(item, keep) for item in found)
-            ctx.record.details.update(pages=pages, items=listed)
-            ctx.runner.notify(ctx.record)  # "N records listed so far", for progress displays
-            token = _get(page, paginate.next)
-            more = token not in (None, "")
-            last = not more or pages >= max_pages
-            if paginate.each_page:
-                scope = ctx.scope.child({paginate.as_: found, "more": more, "last": last})
-                await ctx.run_steps(paginate.each_page, scope)
-            if last:
-                break
-            where, _, key = paginate.send.partition(".")
-            parts[where] = dict(parts[where] or {})
-            _put(parts[where], key, token)
-        if args.into:
-            ctx.scope.set(args.into, kept)
+        await _paginated(ctx, args, url, parts, form)
+
+
+async def _paginated(
+    ctx: StepContext, args: RequestArgs, url: str, parts: dict[str, Any], form: Any
+) -> None:
+    """Every page, in one pagination or in windows side by side; each page's items kept as
+    `keep` or `pluck` say and handed to each_page as they come."""
+    paginate = args.paginate
+    assert paginate is not None
+    max_pages, keep = _limits(ctx, paginate)
+    pluck = ctx.render_text(paginate.pluck) if paginate.pluck else ""
+    kept: list[Any] = []
+    listed = 0
+
+    async def fetch_page(request: dict[str, Any]) -> Any:
+        response = await fetch(
+            ctx, args, url, request["params"], request["headers"], request["json"], form
+        )
+        try:
+            return await _json(response, url)
+        finally:
+            await release(response)
+
+    async def deliver(found: list[Any], more: bool, last: bool) -> None:
+        nonlocal listed
+        listed += len(found)
+        if pluck:
+            kept.extend(get_path(item, pluck) for item in found)
+        elif keep is None:
+            kept.extend(found)
+        elif keep:
+            kept.extend(_pick(item, keep) for item in found)
+        ctx.record.details["items"] = listed
+        ctx.runner.notify(ctx.record)  # "N records listed so far", for progress displays
+        if paginate.each_page:
+            scope = ctx.scope.child({paginate.as_: found, "more": more, "last": last})
+            await ctx.run_steps(paginate.each_page, scope)
+
+    paging = Paging(paginate.items, paginate.next, paginate.send, max_pages)
+    if paginate.split is None:
+        ctx.record.details["pages"] = await paginate_one(fetch_page, parts, paging, deliver)
+    else:
+        split = _windows(ctx, paginate.split)
+        pages, windows = await paginate_windows(fetch_page, parts, paging, split, deliver)
+        ctx.record.details.update(pages=pages, windows=windows)
+    if args.into:
+        ctx.scope.set(args.into, kept)
+
+
+def _windows(ctx: StepContext, split: Split) -> Windows:
+    count = ctx.render(split.windows) if isinstance(split.windows, str) else split.windows
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 1024:
+        raise StepFailed(
+            f"paginate split windows must be a whole number from 1 to 1024, not {count!r}",
+            kind="template",
+        )
+    return Windows(
+        split.start, split.end, split.time, split.key, count, split.after_pages, split.concurrency
+    )
 
 
 def _limits(ctx: StepContext, paginate: Paginate) -> tuple[int, list[str] | None]:

@@ -109,7 +109,7 @@ class Write(StepModel):
             data = text.encode()
         ctx.record.details.update(output=str(path), bytes=len(data))
         if args.append and args.format == "jsonl":
-            async with _append_lock(path):
+            async with ctx.runner.append_lock(path):
                 await asyncio.to_thread(_append, path, data)
             return
         await asyncio.to_thread(write_atomic, path, data)
@@ -121,16 +121,6 @@ def _append(path: Path, data: bytes) -> None:
         out.write(data)
         out.flush()
         os.fsync(out.fileno())
-
-
-_append_locks: dict[Path, asyncio.Lock] = {}
-
-
-def _append_lock(path: Path) -> asyncio.Lock:
-    """Appends to one file go one at a time (each_page steps of side-by-side loops)."""
-    if path not in _append_locks:
-        _append_locks[path] = asyncio.Lock()
-    return _append_locks[path]
 
 
 class _Shape:
