@@ -5,9 +5,6 @@ made on the site in between, and a retention that deletes unexported recordings 
 from __future__ import annotations
 
 import json
-import shutil
-
-from voicewipe.alexa import sitefiles
 
 DEFAULTS = {"retention": "UNTIL_DELETED", "deletion_by_voice": False, "data_improves_alexa": True}
 
@@ -173,17 +170,3 @@ def test_what_a_shorter_retention_deletes_is_listed_and_counted_from_the_site(mo
     voice = mock.state()["histories"]["voice"]
     summary = done.summary["auto_delete"]
     assert summary["deleted_by_setting"] == before - voice["total"] > 0
-
-
-def test_keep_days_that_are_not_a_number_are_one_line(mock, vw, tmp_path):
-    """keep_days lives in auto-delete.yaml for a person to mend; a slip there is named."""
-    mended = tmp_path / "flows"
-    shutil.copytree(sitefiles.PACKAGED, mended)
-    flow = mended / "auto-delete.yaml"
-    flow.write_text(flow.read_text("utf-8").replace("3-months: 89", "3-months: ninety"), "utf-8")
-    assert vw("export", "--no-screenshots").code == 0
-    done = vw("auto-delete", "3-months", "--yes", "--flows", str(mended))
-    assert done.code == 2, done.result.err
-    line = done.result.err.strip().splitlines()[-1]
-    assert "auto-delete.yaml: keep_days.3-months is 'ninety', not a number of days" in line
-    assert mock.state()["settings"] == DEFAULTS

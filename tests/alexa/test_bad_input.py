@@ -116,7 +116,7 @@ MISTAKES = [
     ),
     pytest.param(
         ["wipe", "--keep", "off", "--yes"],
-        "wipe: argument --keep: invalid choice: 'off' (choose from ...",
+        "--keep: 'off' is not one of 3-months, 18-months, dont-save ...",
         id="wipe-keep-off",
     ),
     pytest.param(

@@ -15,7 +15,7 @@ from typing import Any
 
 from loguru import logger
 
-from voicewipe.alexa import sessions, sitefiles
+from voicewipe.alexa import contracts, sessions, sitefiles
 from voicewipe.alexa.target import Target
 from voicewipe.errors import StepFailed
 from voicewipe.flow.inputs import bind_inputs
@@ -69,7 +69,7 @@ class AlexaJob:
             totp_secret=self.target.totp_secret,
         )
         await self._save_session()
-        signed_in = bool(outputs.get("signed_in"))
+        signed_in = contracts.read(contracts.SignedIn, "sign-in", outputs).signed_in
         self._sign_ins += signed_in
         return signed_in
 
@@ -142,6 +142,8 @@ class AlexaJob:
         given = {"site": self.target.site, **inputs}
         if "labels" in flow.inputs:
             given["labels"] = self.target.labels
+        if "words" in flow.inputs:
+            given["words"] = self.target.words.model_dump(mode="json")
         given = {k: v for k, v in given.items() if v is not None}  # None: the default
         return await self.job.run(flow, bind_inputs(flow, given, source=f"flow {name}"))
 

@@ -9,20 +9,19 @@ lose something, Rehearsal when a destructive step was reached without --yes.
 from __future__ import annotations
 
 import asyncio
-import json
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
 from loguru import logger
 
-from voicewipe.alexa import sitefiles
-from voicewipe.alexa.archive import Archive, now_iso
+from voicewipe.alexa import contracts
+from voicewipe.alexa.archive import Archive
+from voicewipe.alexa.autodelete import auto_delete
 from voicewipe.alexa.job import AlexaJob
 from voicewipe.alexa.pipeline import list_and_fetch, part_file
-from voicewipe.alexa.progress import deletion_progress, listing_progress
-from voicewipe.errors import SafetyRefusal, StepFailed, UsageError
-from voicewipe.fsutil import write_json_atomic
+from voicewipe.alexa.progress import deletion_progress
+from voicewipe.errors import SafetyRefusal, StepFailed
 from voicewipe.runner.runner import Rehearsal
 
 END_MS = 2**53  # an open end, for the export on disk: later than any record
@@ -91,11 +90,10 @@ async def export(
         audio_dir=f"{where}/audio",
         audio=audio and history == "voice",
     )
-    reported = int(listed.outputs["count"])
+    found = contracts.read(contracts.Listed, "list", listed.outputs)
+    reported = found.count
     summary.update(reported=reported, new=listed.new)
-    listed_range = archive.add_range(
-        history, period.start_ms, int(listed.outputs["end_ms"]), reported
-    )
+    listed_range = archive.add_range(history, period.start_ms, found.end_ms, reported)
     check = archive.check_audio(history)  # every file read again: the export's verification
     archive.save()
     (job.options.out_dir / part_file(where, history, period.start_ms, period.end_ms)).unlink(
@@ -153,7 +151,7 @@ async def delete(
             out = await job.flow(
                 "delete",
                 history=history,
-                period="ALL_HISTORY" if period.whole else "CUSTOM",
+                period="all" if period.whole else "range",
                 since=(period.since or date(1970, 1, 1)).isoformat(),
                 until=(period.until or date.today()).isoformat(),
                 start_ms=period.start_ms,
@@ -164,22 +162,24 @@ async def delete(
                 scope=scope,
             )
     except Rehearsal:
-        outputs = job.job.result.outputs
-        summary.update(rehearsal=True, would_delete=outputs.get("count"), deleted=0)
+        would = contracts.partial("delete", job.job.result.outputs, "count")
+        summary.update(rehearsal=True, would_delete=would, deleted=0)
         raise
-    return _deleted(job, summary, out)
+    return _deleted(job, summary, contracts.read(contracts.Deleted, "delete", out))
 
 
-def _deleted(job: AlexaJob, summary: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+def _deleted(job: AlexaJob, summary: dict[str, Any], out: contracts.Deleted) -> dict[str, Any]:
     """The delete's counts, from the listings alone: what was checked (by every attempt, when
     the session ended and the flow ran again), what is gone of it, what is left; and what the
     site says it deleted beyond that."""
     earlier = job.earlier_outputs.get("delete", {})
-    checked = set(out["checked"]) | set(earlier.get("checked") or ())
-    left = set(out["left"])
+    first_checked = contracts.partial("delete", earlier, "checked") or []
+    checked = set(out.checked) | set(first_checked)
+    left = set(out.left)
     deleted = len(checked - left)
     remaining = len(checked & left)
-    said = [n for n in (earlier.get("site_deleted"), out["site_deleted"]) if n is not None]
+    first_said = contracts.partial("delete", earlier, "site_deleted")
+    said = [n for n in (first_said, out.site_deleted) if n is not None]
     site_deleted = sum(said) if said else None
     unchecked = max(0, site_deleted - deleted) if site_deleted is not None else 0
     logger.info(f"deleted {deleted} of {len(checked)} recordings (listed, then read back)")
@@ -203,126 +203,11 @@ def _deleted(job: AlexaJob, summary: dict[str, Any], out: dict[str, Any]) -> dic
         more = ", ..." if remaining > 5 else ""
         raise StepFailed(
             f"{remaining} of {len(checked)} recordings are still listed after deleting "
-            f"({out['remaining_said']}{more}); run the delete again later, Amazon may still "
+            f"({out.remaining_said}{more}); run the delete again later, Amazon may still "
             "be working on it",
             kind="expectation",
         )
     return summary
-
-
-# --- auto-delete ------------------------------------------------------------------------------
-async def auto_delete(
-    job: AlexaJob,
-    archive: Archive,
-    *,
-    keep: str | None,
-    deletion_by_voice: str | None = None,
-    improve_alexa: str | None = None,
-    require_export: bool = True,
-) -> dict[str, Any]:
-    summary: dict[str, Any] = {"asked": keep, "export_required": require_export}
-    job.summary["auto_delete"] = summary
-    # What a shorter setting deletes at once, and what of it the export vouches for: the
-    # days each setting keeps are the flow's (keep_days), the check is a delete's.
-    days = _keep_days(job, keep)
-    cutoff = int(datetime.now().timestamp() * 1000) - days * 86_400_000 if days is not None else 0
-    exported = (
-        await asyncio.to_thread(archive.safe_to_delete, "voice", 0, cutoff)
-        if require_export and days is not None
-        else {}
-    )
-    try:
-        with listing_progress(job, "checking the settings"):
-            out = await job.flow(
-                "auto-delete",
-                keep=keep or "",
-                deletion_by_voice=deletion_by_voice or "",
-                improve_alexa=improve_alexa or "",
-                exported=exported,
-                require_export=require_export,
-                cutoff_ms=cutoff,
-            )
-    except Rehearsal:
-        outputs = job.job.result.outputs
-        summary.update(
-            rehearsal=True,
-            retention=outputs.get("before_retention"),
-            would_delete=outputs.get("would_delete", 0),
-        )
-        raise
-    summary.update(
-        retention=out["retention"],
-        retention_label=out["retention_label"],
-        deletion_by_voice=out["deletion_by_voice"],
-        improve_alexa=out["improve_alexa"],
-        changed=out["changed"],
-        deleted_by_setting=out["would_delete"],
-    )
-    summary["changed_since_last_run"] = _compare_with_last(archive, out)
-    _remember(archive, out)
-    wanted = {
-        "retention": keep,
-        "deletion_by_voice": None if deletion_by_voice is None else deletion_by_voice == "on",
-        "improve_alexa": None if improve_alexa is None else improve_alexa == "on",
-    }
-    wrong = [f"{k} reads {out[k]!r}" for k, v in wanted.items() if v is not None and out[k] != v]
-    summary["verified"] = not wrong
-    if wrong:
-        raise StepFailed(
-            "the settings did not hold when read back: " + "; ".join(wrong), kind="expectation"
-        )
-    return summary
-
-
-def _keep_days(job: AlexaJob, keep: str | None) -> int | None:
-    """How old a recording may be under the setting asked for (auto-delete.yaml's
-    keep_days), or None if the setting deletes nothing at once."""
-    spec = sitefiles.flow(job.target.flows, "auto-delete").inputs.get("keep_days")
-    days = spec.default if spec is not None and isinstance(spec.default, dict) else {}
-    if not keep or keep not in days:
-        return None
-    try:
-        return int(days[keep])
-    except (TypeError, ValueError):
-        raise UsageError(
-            f"{job.target.flows / 'auto-delete.yaml'}: keep_days.{keep} is {days[keep]!r}, "
-            "not a number of days"
-        ) from None
-
-
-def _settings_file(archive: Archive) -> Any:
-    return archive.root / "settings.json"
-
-
-def _compare_with_last(archive: Archive, out: dict[str, Any]) -> dict[str, list[Any]]:
-    """What changed on the site since the last run read the settings (someone, or Amazon)."""
-    try:
-        last = json.loads(_settings_file(archive).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    changes = {}
-    for key in ("retention", "deletion_by_voice", "improve_alexa"):
-        before = out[f"before_{key}"]
-        if key in last and last[key] != before:
-            changes[key] = [last[key], before]
-    if changes:
-        said = "; ".join(
-            f"{k} was {a!r} at {last.get('read_at')}, now {b!r}" for k, (a, b) in changes.items()
-        )
-        logger.warning(f"the Alexa settings changed since the last run: {said}")
-    return changes
-
-
-def _remember(archive: Archive, out: dict[str, Any]) -> None:
-    write_json_atomic(
-        _settings_file(archive),
-        {
-            "retention": out["retention"],
-            "deletion_by_voice": out["deletion_by_voice"],
-            "improve_alexa": out["improve_alexa"],
-            "read_at": now_iso(),
-        },
-    )
 
 
 # --- wipe -------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The Alexa flows and their data files: which flows folder, the marketplaces, the languages.
+"""The Alexa flows and their data files: which flows folder, the marketplaces, the languages,
+the vocabulary the commands and flows share.
 
 Everything the site can change lives in YAML under flows/alexa/ (shipped inside the package as
 voicewipe/flows/alexa). A person mending a flow for a changed page copies that folder, edits
@@ -9,6 +10,7 @@ needs to change.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,6 +41,34 @@ class Marketplaces(Model):
 class Language(Model):
     language: str
     labels: dict[str, Any]
+
+
+class HistoryWords(Model):
+    page: str = Field(
+        pattern=r"^[a-z0-9-]+$", description="the page's path under /alexa-privacy/apd/"
+    )
+    page_type: str = Field(description="what the page's JSON calls this history (pageType)")
+    audio: bool = Field(description="whether its records have audio to export")
+
+
+class RetentionWords(Model):
+    setting: str = Field(description="the option's value on Manage Your Alexa Data")
+    keep_days: int | None = Field(
+        None, ge=0, description="how old a recording may be under it; none: it deletes none"
+    )
+    option: str | None = Field(None, description="the word `voicewipe auto-delete` takes")
+
+
+class Vocabulary(Model):
+    """vocabulary.yaml: the Alexa words the commands and the flows share."""
+
+    histories: dict[str, HistoryWords] = Field(min_length=1)
+    periods: dict[str, str] = Field(description="all / range: the date filter's options")
+    retention: dict[str, RetentionWords] = Field(min_length=1)
+
+    def option_words(self) -> dict[str, str]:
+        """The words `voicewipe auto-delete` takes, and the setting each names."""
+        return {words.option or name: name for name, words in self.retention.items()}
 
 
 def flows_dir(explicit: Path | None = None) -> Path:
@@ -73,6 +103,13 @@ def _validated(kind: type[_M], path: Path, needs: str) -> _M:
         raise first_error(doc, error) from None
 
 
+def vocabulary(root: Path) -> Vocabulary:
+    """The vocabulary of a flows folder (read each time: a command reads it once)."""
+    return _validated(
+        Vocabulary, root / "vocabulary.yaml", "it needs `histories:`, `periods:`, `retention:`"
+    )
+
+
 @cache
 def marketplaces_file(root: Path) -> Marketplaces:
     return _validated(Marketplaces, root / "marketplaces.yaml", "it needs `marketplaces:`")
@@ -105,3 +142,14 @@ def flow(root: Path, name: str) -> Flow:
     from voicewipe.flow.loader import load_flow
 
     return load_flow(root / f"{name}.yaml")
+
+
+def chosen(root: Path, option: str, value: str, known: Iterable[str]) -> str:
+    """A command's choice checked against the flows folder's vocabulary: one line naming the
+    choices there are otherwise."""
+    names = list(known)
+    if value not in names:
+        raise UsageError(
+            f"{option}: {value!r} is not one of {', '.join(names)} ({root / 'vocabulary.yaml'})"
+        )
+    return value

@@ -1,23 +1,24 @@
 """What a command runs against: a marketplace (its site, sign-in origins and labels), an
-account and its credentials, or the built-in mock site with its demo account."""
+account and its credentials, or a site the command line started for the run (the built-in
+mock site, with its demo account).
+
+The product knows nothing of the mock: the command line plugs it in (`TargetOptions.start`,
+see cli/mocksite.py), so voicewipe installed without its tests still reads as one product.
+"""
 
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from voicewipe.alexa import sitefiles
 from voicewipe.errors import UsageError
 from voicewipe.secret import Secret
-
-if TYPE_CHECKING:
-    from voicewipe.mock import MockSite
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Target:
     signin_origins: tuple[str, ...]
     language: str
     labels: dict[str, Any]
+    words: sitefiles.Vocabulary  # the Alexa vocabulary the commands and flows share
     account: str
     password: Secret | None
     totp_secret: Secret | None
@@ -40,15 +42,33 @@ class Target:
 
 
 @dataclass(frozen=True)
+class DemoAccount:
+    """A test site's own account, whose password is no secret (the mock's demo account)."""
+
+    email: str
+    password: str
+    totp_secret: str
+
+
+# A site started for the run in the marketplace's language (a locale tag): its address while
+# the context lasts.
+SiteStarter = Callable[[str], AbstractContextManager[str]]
+
+
+@dataclass(frozen=True)
 class TargetOptions:
     """The command-line options that choose the target (the same on every Alexa command)."""
 
     account: str | None
     marketplace: str
-    mock: bool
-    site: str | None
+    site: str | None  # --site URL: an already running test site
     flows: Path | None
-    mock_options: dict[str, Any]
+    start: SiteStarter | None = None  # --mock: the site to start for the run
+    demo: DemoAccount | None = None  # the test site's account (with --mock or --site)
+
+    @property
+    def test_site(self) -> bool:
+        return self.start is not None or self.site is not None
 
 
 def _secret_from_env(name: str, origins: tuple[str, ...]) -> Secret | None:
@@ -59,18 +79,17 @@ def _secret_from_env(name: str, origins: tuple[str, ...]) -> Secret | None:
 
 
 def _credentials(
-    account: str, marketplace: str, origins: tuple[str, ...], *, demo: bool
+    account: str, marketplace: str, origins: tuple[str, ...], *, demo: DemoAccount | None
 ) -> tuple[Secret | None, Secret | None]:
-    """The password and TOTP key, typed on `origins` only: the mock's demo account's own;
+    """The password and TOTP key, typed on `origins` only: a test site's demo account's own;
     else VOICEWIPE_SECRET_PASSWORD / VOICEWIPE_SECRET_TOTP_SECRET when set (scripts); else the
     OS keyring (`voicewipe credentials set`). None: asked for at the terminal when needed."""
     from voicewipe import credentials
-    from voicewipe.mock import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
-    if demo:
+    if demo is not None and account == demo.email:
         return (
-            Secret("password", DEMO_PASSWORD, origins=origins),
-            Secret("totp_secret", DEMO_TOTP_SECRET, origins=origins),
+            Secret("password", demo.password, origins=origins),
+            Secret("totp_secret", demo.totp_secret, origins=origins),
         )
     password = _secret_from_env("password", origins)
     totp = _secret_from_env("totp_secret", origins)
@@ -82,38 +101,41 @@ def _credentials(
 
 @contextmanager
 def open_target(options: TargetOptions) -> Iterator[Target]:
-    """The target, with the built-in mock site started (and stopped after) for --mock."""
-    from voicewipe.mock import DEMO_EMAIL
-
-    if options.mock and options.site:
+    """The target, with the test site started (and stopped after) for --mock."""
+    if options.start is not None and options.site:
         raise UsageError("give --mock (start the built-in mock site) or --site URL, not both")
     root = sitefiles.flows_dir(options.flows)
     market = sitefiles.marketplace(root, options.marketplace)
     language = sitefiles.language(root, market.language)
-    mock_like = options.mock or options.site is not None
-    if not mock_like and not options.account:
+    words = sitefiles.vocabulary(root)
+    # A mended flows folder that breaks what the commands rely on stops here, before any
+    # browser starts and any password is typed.
+    from voicewipe.alexa.contracts import check_folder
+
+    check_folder(root)
+    if not options.test_site and not options.account:
         raise UsageError(
             "--account EMAIL is needed: the Amazon account whose voice history this is"
         )
-    account = options.account or DEMO_EMAIL
+    demo = options.demo if options.test_site else None
+    account = options.account or (demo.email if demo else "")
 
     def target(
         site: str, signin: tuple[str, ...], *, keep: bool, place: str = options.marketplace
     ) -> Target:
-        password, totp = _credentials(
-            account, options.marketplace, signin, demo=mock_like and account == DEMO_EMAIL
-        )
+        password, totp = _credentials(account, options.marketplace, signin, demo=demo)
         return Target(
             marketplace=options.marketplace,
             site=site.rstrip("/"),
             signin_origins=signin,
             language=market.language,
             labels=language.labels,
+            words=words,
             account=account,
             password=password,
             totp_secret=totp,
             flows=root,
-            mock=mock_like,
+            mock=options.test_site,
             keep_session=keep,
             place=place,
         )
@@ -122,11 +144,11 @@ def open_target(options: TargetOptions) -> Iterator[Target]:
         site = _checked_site(options.site)
         yield target(site, (site,), keep=True)
         return
-    if options.mock:
-        with _start_mock(market.language, options.mock_options) as mock:
+    if options.start is not None:
+        with options.start(market.language) as url:
             started = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-            place = f"mock-{started}-{mock.url.rsplit(':', 1)[-1]}"
-            yield target(mock.url, (mock.url,), keep=False, place=place)
+            place = f"mock-{started}-{url.rsplit(':', 1)[-1]}"
+            yield target(url, (url,), keep=False, place=place)
         return
     site = str(market.site).rstrip("/")
     yield target(site, tuple(str(o).rstrip("/") for o in market.signin), keep=True)
@@ -143,23 +165,3 @@ def _checked_site(url: str) -> str:
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"--site: {url!r} is not an address like http://127.0.0.1:8080")
     return f"{parts.scheme}://{parts.netloc}"
-
-
-@contextmanager
-def _start_mock(locale: str, extra: dict[str, Any]) -> Iterator[MockSite]:
-    from voicewipe.mock import MockConfig, MockSite
-
-    if extra.get("locale", locale) != locale:
-        # The flows read the page in the marketplace's language: the mock must speak it.
-        raise UsageError(
-            f"--mock-option locale={extra['locale']}: the mock site speaks the marketplace's "
-            f"language ({locale}); choose the marketplace instead, e.g. --marketplace amazon.de "
-            "for de-DE"
-        )
-    try:
-        config = MockConfig().replace(**{**extra, "locale": locale})
-    except (TypeError, ValueError) as error:
-        raise UsageError(f"--mock-option: {error}") from None
-    with MockSite(config) as mock:
-        print(f"voicewipe: mock Alexa site at {mock.url} ({locale})", file=sys.stderr)
-        yield mock

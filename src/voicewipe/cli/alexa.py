@@ -8,17 +8,24 @@ import asyncio
 import contextlib
 import json
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from voicewipe.cli.run import add_browser_arguments, check_browser_arguments, check_out_folder
+from voicewipe.cli.run import (
+    add_browser_arguments,
+    check_browser_arguments,
+    check_out_folder,
+    run_options,
+)
 from voicewipe.errors import ExitCode, UsageError, VoicewipeError
 
 if TYPE_CHECKING:
     from voicewipe.alexa.archive import Archive, ReadBack
     from voicewipe.alexa.job import AlexaJob
+    from voicewipe.alexa.sitefiles import Vocabulary
+    from voicewipe.alexa.target import Target, TargetOptions
 
 Body = Callable[["AlexaJob", "Archive"], Awaitable[object]]
 
@@ -63,6 +70,19 @@ def add_common_arguments(parser: argparse.ArgumentParser, *, destructive: bool =
     add_browser_arguments(parser)
 
 
+def vocabulary(args: argparse.Namespace) -> Vocabulary:
+    """The Alexa vocabulary of the flows folder the command will use (its choices)."""
+    from voicewipe.alexa import sitefiles
+
+    return sitefiles.vocabulary(sitefiles.flows_dir(args.flows))
+
+
+def choose(args: argparse.Namespace, option: str, value: str, known: Iterable[str]) -> str:
+    from voicewipe.alexa import sitefiles
+
+    return sitefiles.chosen(sitefiles.flows_dir(args.flows), option, value, known)
+
+
 def parse_date(text: str, option: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -70,7 +90,7 @@ def parse_date(text: str, option: str) -> date:
         raise UsageError(f"{option}: {text!r} is not a date like 2024-06-03") from None
 
 
-def _mock_options(pairs: list[str]) -> dict[str, Any]:
+def mock_options(pairs: list[str]) -> dict[str, Any]:
     import yaml
 
     options: dict[str, Any] = {}
@@ -85,61 +105,48 @@ def _mock_options(pairs: list[str]) -> dict[str, Any]:
     return options
 
 
+def target_options(args: argparse.Namespace) -> TargetOptions:
+    """Which site and account, from the options every Alexa command shares; --mock and
+    --site plug the mock site in from here (cli/mocksite.py)."""
+    from voicewipe.alexa.target import TargetOptions
+    from voicewipe.cli import mocksite
+
+    if args.mock_option and not args.mock:
+        raise UsageError("--mock-option goes with --mock")
+    test_site = args.mock or args.site is not None
+    return TargetOptions(
+        account=args.account,
+        marketplace=args.marketplace,
+        site=args.site,
+        flows=args.flows,
+        start=mocksite.starter(mock_options(args.mock_option)) if args.mock else None,
+        demo=mocksite.demo_account() if test_site else None,
+    )
+
+
 def execute(
-    args: argparse.Namespace, name: str, body: Body, *, read_back: ReadBack | None = None
+    args: argparse.Namespace,
+    name: str,
+    body: Body,
+    *,
+    yes: bool,
+    read_back: ReadBack | None = None,
 ) -> int:
-    """Run `body` in a signed-in job against the chosen target; print the summary.
+    """Run `body` in a signed-in job against the chosen target; print the summary. `yes`:
+    the command was given --yes (a command without it never acts on a destructive step).
     `read_back`: a history and range whose saved audio `body` will check, hashed from disk
     while the browser starts and signs in."""
-    from voicewipe.alexa.archive import Archive
     from voicewipe.alexa.job import AlexaJob
-    from voicewipe.alexa.lock import account_lock, folder_lock
-    from voicewipe.alexa.target import TargetOptions, open_target
-    from voicewipe.runner.context import RunOptions
+    from voicewipe.alexa.target import open_target
     from voicewipe.runner.runner import Rehearsal
 
     check_browser_arguments(args)
-    if args.mock_option and not args.mock:
-        raise UsageError("--mock-option goes with --mock")
-    options = RunOptions(
-        out_dir=args.out,
-        yes=getattr(args, "yes", True),
-        headed=args.headed,
-        slowmo_ms=args.slowmo,
-        interactive=sys.stdin.isatty(),
-        tracing=args.tracing,
-        browser_path=args.browser_path,
-        timeout=args.timeout,
-        screenshots=not args.no_screenshots,
-        mask_personal=args.mask_personal,
-    )
-    chosen = TargetOptions(
-        account=args.account,
-        marketplace=args.marketplace,
-        mock=args.mock,
-        site=args.site,
-        flows=args.flows,
-        mock_options=_mock_options(args.mock_option),
-    )
+    chosen = target_options(args)
+    options = run_options(args, yes=yes)
     error: VoicewipeError | None = None
     with contextlib.ExitStack() as held, open_target(chosen) as target:
         check_out_folder(args.out)
-        # One run per account and per export folder: a second one is refused before it reads
-        # the export or opens a browser.
-        folder = Archive.folder(args.out, target.place, target.account)
-        held.enter_context(folder_lock(folder, name))
-        held.enter_context(account_lock(target.site, target.account, name))
-        with contextlib.suppress(OSError):  # an export an older voicewipe left readable
-            folder.chmod(0o700)
-        archive = Archive.open(
-            args.out,
-            marketplace=target.marketplace,
-            account=target.account,
-            site=target.site,
-            background=True,  # the record lines load while the browser starts
-            read_back=read_back,
-            place=target.place,
-        )
+        archive = _open_export(held, args.out, target, name, read_back)
         job = AlexaJob(name, target, options)
 
         async def main() -> None:
@@ -152,6 +159,42 @@ def execute(
             pass
         except VoicewipeError as failed:
             error = failed
+    _print_summary(args, _report(name, job, target, error))
+    if error is not None:
+        raise error
+    return ExitCode.OK
+
+
+def _open_export(
+    held: contextlib.ExitStack, out: Path, target: Target, name: str, read_back: ReadBack | None
+) -> Archive:
+    """The export folder, locked for this run (one run per account and per export folder: a
+    second one is refused before it reads the export or opens a browser), and loading."""
+    from voicewipe.alexa.archive import Archive
+    from voicewipe.alexa.lock import account_lock, folder_lock
+
+    folder = Archive.folder(out, target.place, target.account)
+    held.enter_context(folder_lock(folder, name))
+    held.enter_context(account_lock(target.site, target.account, name))
+    with contextlib.suppress(OSError):  # an export an older voicewipe left readable
+        folder.chmod(0o700)
+    return Archive.open(
+        out,
+        marketplace=target.marketplace,
+        account=target.account,
+        site=target.site,
+        background=True,  # the record lines load while the browser starts
+        read_back=read_back,
+        place=target.place,
+    )
+
+
+def _report(
+    name: str, job: AlexaJob, target: Target, error: VoicewipeError | None
+) -> dict[str, Any]:
+    """The summary of the run: what --json prints, and what the lines are made from."""
+    from voicewipe.alexa.summary import nothing_to_do
+
     result = job.job.result
     report = {
         "command": name,
@@ -165,15 +208,14 @@ def execute(
         "run_folder": str(result.folder),
         **result.summary,
     }
-    from voicewipe.alexa.summary import nothing_to_do
-
     report["nothing_to_do"] = nothing_to_do(report) if "export" in report else False
+    return report
+
+
+def _print_summary(args: argparse.Namespace, report: dict[str, Any]) -> None:
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False, default=str))
     else:
         from voicewipe.alexa.summary import describe
 
         print(describe(report, color=sys.stdout.isatty()))
-    if error is not None:
-        raise error
-    return ExitCode.OK

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from voicewipe.cli.alexa import add_common_arguments, execute
-
-CHOICES = {
-    "3-months": "3-months",
-    "18-months": "18-months",
-    "off": "until-deleted",
-    "dont-save": "dont-save",
-}
+from voicewipe.cli.alexa import add_common_arguments, choose, execute, vocabulary
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "keep",
-        choices=list(CHOICES),
+        metavar="SETTING",
         help="3-months or 18-months: delete older recordings; off: keep until I delete them; "
         "dont-save: save none (also deletes the existing ones)",
     )
@@ -36,11 +29,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from voicewipe.alexa import operations
 
+    options = vocabulary(args).option_words()  # the words it takes, and the setting of each
+    keep = options[choose(args, "keep", args.keep, options)]
+
     async def body(job: operations.AlexaJob, archive: operations.Archive) -> None:
         await operations.auto_delete(
             job,
             archive,
-            keep=CHOICES[args.keep],
+            keep=keep,
             deletion_by_voice=args.deletion_by_voice,
             improve_alexa=args.improve_alexa,
             require_export=not args.no_export,
@@ -50,4 +46,6 @@ def run(args: argparse.Namespace) -> int:
 
     # What a shorter setting deletes is older than its cutoff: at most every recording.
     every = ReadBack("voice", 0, operations.END_MS)
-    return execute(args, "auto-delete", body, read_back=None if args.no_export else every)
+    return execute(
+        args, "auto-delete", body, yes=args.yes, read_back=None if args.no_export else every
+    )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from voicewipe.cli.alexa import add_common_arguments, execute
-from voicewipe.cli.export import HISTORIES, period_of
+from voicewipe.cli.alexa import add_common_arguments, choose, execute, vocabulary
+from voicewipe.cli.export import HISTORIES_HELP, period_of
 from voicewipe.errors import UsageError
 
 
@@ -15,9 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--since", metavar="DATE", help="first day to delete (YYYY-MM-DD)")
     parser.add_argument("--until", metavar="DATE", help="last day to delete (YYYY-MM-DD)")
     parser.add_argument("--device", metavar="NAME", help="only this device's recordings")
-    parser.add_argument(
-        "--what", choices=HISTORIES, default="voice", help="which history (default: voice)"
-    )
+    parser.add_argument("--what", default="voice", metavar="HISTORY", help=HISTORIES_HELP)
     parser.add_argument(
         "--no-export",
         action="store_true",
@@ -29,6 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from voicewipe.alexa import operations
 
+    choose(args, "--what", args.what, vocabulary(args).histories)
     if args.all == bool(args.since or args.until):
         raise UsageError("say what to delete: --all, or --since DATE --until DATE")
     if not args.all and not (args.since and args.until):
@@ -52,4 +51,4 @@ def run(args: argparse.Namespace) -> int:
     from voicewipe.alexa.archive import ReadBack
 
     span = ReadBack(args.what, period.start_ms, period.end_ms or operations.END_MS)
-    return execute(args, "delete", body, read_back=None if args.no_export else span)
+    return execute(args, "delete", body, yes=args.yes, read_back=None if args.no_export else span)

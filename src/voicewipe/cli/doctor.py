@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from dataclasses import dataclass
 
 from voicewipe.cli.alexa import add_common_arguments
@@ -115,30 +114,12 @@ def _flows(args: argparse.Namespace) -> Row:
 def _pages(args: argparse.Namespace) -> list[Row]:
     """Walk the pages with doctor.yaml; a row per element that is no longer there."""
     from voicewipe.alexa.job import AlexaJob
-    from voicewipe.alexa.target import TargetOptions, open_target
-    from voicewipe.cli.alexa import _mock_options
-    from voicewipe.runner.context import RunOptions
+    from voicewipe.alexa.target import open_target
+    from voicewipe.cli.alexa import target_options
+    from voicewipe.cli.run import run_options
 
-    options = RunOptions(
-        out_dir=args.out,
-        yes=False,
-        headed=args.headed,
-        slowmo_ms=args.slowmo,
-        interactive=sys.stdin.isatty(),
-        tracing="off",
-        browser_path=args.browser_path,
-        timeout=args.timeout,
-        screenshots=not args.no_screenshots,
-        mask_personal=args.mask_personal,
-    )
-    chosen = TargetOptions(
-        account=args.account,
-        marketplace=args.marketplace,
-        mock=args.mock,
-        site=args.site,
-        flows=args.flows,
-        mock_options=_mock_options(args.mock_option),
-    )
+    options = run_options(args, yes=False, tracing="off")
+    chosen = target_options(args)
     try:
         with open_target(chosen) as target:
             job = AlexaJob("doctor", target, options)

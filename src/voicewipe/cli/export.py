@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from voicewipe.cli.alexa import add_common_arguments, execute, parse_date
+from voicewipe.cli.alexa import add_common_arguments, choose, execute, parse_date, vocabulary
 from voicewipe.errors import UsageError
 
-HISTORIES = ("voice", "sounds", "smart-home")
+# The help's word for the histories; what there is comes from vocabulary.yaml.
+HISTORIES_HELP = "which history: voice (default), sounds, smart-home (vocabulary.yaml)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,9 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--until", metavar="DATE", help="last day (YYYY-MM-DD); default: today")
     parser.add_argument("--no-audio", action="store_true", help="transcripts only, no audio")
-    parser.add_argument(
-        "--what", choices=HISTORIES, default="voice", help="which history (default: voice)"
-    )
+    parser.add_argument("--what", default="voice", metavar="HISTORY", help=HISTORIES_HELP)
     add_common_arguments(parser, destructive=False)
 
 
@@ -38,10 +37,11 @@ def period_of(args: argparse.Namespace) -> object:
 def run(args: argparse.Namespace) -> int:
     from voicewipe.alexa import operations
 
+    choose(args, "--what", args.what, vocabulary(args).histories)
     period = period_of(args)
     assert isinstance(period, operations.Period)
 
     async def body(job: operations.AlexaJob, archive: operations.Archive) -> None:
         await operations.export(job, archive, period, history=args.what, audio=not args.no_audio)
 
-    return execute(args, "export", body)
+    return execute(args, "export", body, yes=False)

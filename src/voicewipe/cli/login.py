@@ -18,4 +18,4 @@ def run(args: argparse.Namespace) -> int:
     async def body(job: operations.AlexaJob, archive: operations.Archive) -> None:
         job.summary["login"] = {"signed_in_now": job.signed_in_now}
 
-    return execute(args, "login", body)
+    return execute(args, "login", body, yes=False)

@@ -14,6 +14,7 @@ from voicewipe.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from voicewipe.flow.model import Flow
+    from voicewipe.runner.context import RunOptions, Tracing
     from voicewipe.secret import Secret
 
 
@@ -61,6 +62,28 @@ def check_browser_arguments(args: argparse.Namespace) -> None:
             raise UsageError(
                 f"--timeout must be at most {MAX_DURATION} seconds (a day), not {args.timeout:g}"
             )
+
+
+def run_options(
+    args: argparse.Namespace, *, yes: bool, tracing: Tracing | None = None
+) -> RunOptions:
+    """How a command's run behaves, from the browser options every command shares. `yes` is
+    the command's own word: only a command given --yes ever acts on a destructive step (a
+    person at the terminal may still consent there, see the consent step)."""
+    from voicewipe.runner.context import RunOptions
+
+    return RunOptions(
+        out_dir=args.out,
+        yes=yes,
+        headed=args.headed,
+        slowmo_ms=args.slowmo,
+        interactive=sys.stdin.isatty(),
+        tracing=tracing or args.tracing,
+        browser_path=args.browser_path,
+        timeout=args.timeout,
+        screenshots=not args.no_screenshots,
+        mask_personal=args.mask_personal,
+    )
 
 
 def check_out_folder(out: Path) -> None:
@@ -132,7 +155,6 @@ def run(args: argparse.Namespace) -> int:
 
     from voicewipe.flow.inputs import bind_inputs
     from voicewipe.flow.loader import load_flow
-    from voicewipe.runner.context import RunOptions
     from voicewipe.runner.run import run_flow
     from voicewipe.staticsite import StaticSite
 
@@ -146,18 +168,7 @@ def run(args: argparse.Namespace) -> int:
             given.setdefault("base_url", stack.enter_context(StaticSite(args.serve)).url)
         given.update(_secrets(flow, given))
         inputs = bind_inputs(flow, given)
-        options = RunOptions(
-            out_dir=args.out,
-            yes=args.yes,
-            headed=args.headed,
-            slowmo_ms=args.slowmo,
-            interactive=sys.stdin.isatty(),
-            tracing=args.tracing,
-            browser_path=args.browser_path,
-            timeout=args.timeout,
-            screenshots=not args.no_screenshots,
-            mask_personal=args.mask_personal,
-        )
+        options = run_options(args, yes=args.yes)
         check_out_folder(args.out)
         result = asyncio.run(run_flow(flow, inputs, options))
     if result.error is not None:

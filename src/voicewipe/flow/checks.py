@@ -101,3 +101,54 @@ def check_flow(doc: YamlDoc, flow: Flow) -> None:
     known = check_steps(doc, flow.steps, ("steps",), inputs)
     for name, text in flow.outputs.items():
         _check_text(doc, ("outputs", name), text, False, known)
+    check_secrets(doc, flow)
+
+
+def check_secrets(doc: YamlDoc, flow: Flow) -> None:
+    """A secret input (a password, an authenticator key) may only be the value of a fill step
+    (or be passed on to another flow, or set into a variable that is): anywhere else it would
+    be typed into the wrong place, shown on a page or written to a file. The runner refuses
+    that when it happens; this says so before anything runs."""
+    secrets = {name for name, spec in flow.inputs.items() if spec.type == "secret"}
+    if not secrets:
+        return
+    _secret_steps(doc, flow.steps, ("steps",), set(secrets))
+    for name, text in flow.outputs.items():
+        _no_secret(doc, ("outputs", name), text, secrets, "an output")
+
+
+def _secret_steps(
+    doc: YamlDoc, steps: tuple[StepModel, ...], path: Path, secrets: set[str]
+) -> None:
+    for index, step in enumerate(steps):
+        here = (*path, index)
+        for sub_path, text, is_expr in _strings(step, here):
+            if is_expr:
+                continue  # a condition can ask whether a secret is there, never show it
+            used = _names(doc, sub_path, text) & secrets
+            if not used:
+                continue
+            if step.KIND == "set":
+                secrets |= step.defines()  # what is set from a secret is one
+            elif not ((step.KIND == "fill" and sub_path[-1] == "value") or
+                      (step.KIND == "call" and "with" in sub_path)):  # fmt: skip
+                _no_secret(doc, sub_path, text, used, f"a {step.KIND} step")
+        for body_path, body in step.bodies().items():
+            _secret_steps(doc, body, (*here, *body_path.split(".")), set(secrets))
+
+
+def _names(doc: YamlDoc, path: Path, text: str) -> set[str]:
+    try:
+        return template.names_used(text)
+    except template.TemplateProblem as problem:
+        raise FlowError(f"{_display(path)}: {problem}", location=doc.location(path)) from None
+
+
+def _no_secret(doc: YamlDoc, path: Path, text: str, secrets: set[str], where: str) -> None:
+    used = sorted(_names(doc, path, text) & secrets)
+    if used:
+        raise FlowError(
+            f"{_display(path)}: secret '{used[0]}' would go into {where}; a secret can only "
+            "be the value of a fill step (or passed to another flow with call)",
+            location=doc.location(path),
+        )
