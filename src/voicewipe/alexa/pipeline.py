@@ -16,13 +16,14 @@ import asyncio
 import contextlib
 from collections import deque
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from loguru import logger
 
-from voicewipe.alexa.archive import Archive, AudioCheck, LineFile
+from voicewipe.alexa.archive import Archive
+from voicewipe.alexa.archive_index import AudioCheck, LineFile
 from voicewipe.alexa.job import AlexaJob
 from voicewipe.alexa.progress import audio_progress, listing_progress
 
@@ -72,57 +73,100 @@ async def list_and_fetch(
         job.flow("list", history=history, start_ms=start_ms, end_ms=end_ms, to=part)
     )
     done = Listed(outputs={}, adopted=adopted, before=before, queued=len(queue))
-    rounds: dict[asyncio.Task[None], int] = {}  # running rounds, and how many each fetches
-    display = ExitStack()
-    display.enter_context(listing_progress(job, f"listing {history} history"))
+    export = _Export(job, archive, history, audio_dir, audio, lines, listing, queue, done)
+    export.display.enter_context(listing_progress(job, f"listing {history} history"))
     try:
-        while True:
-            finished = listing.done()  # before reading: every line it wrote is there then
-            read, new, todo = archive.take(history, lines, audio=audio)
-            done.read, done.new = done.read + read, done.new + new
-            if audio and todo:
-                fetch = await _adopt(archive, history, todo, done)
-                queue.extend(fetch)
-                done.queued += len(fetch)
-            grown = done.saved == 0 or finished or done.read >= 2 * done.saved
-            if done.read > done.saved and grown:
-                # A checkpoint: the lines listed so far in the history file, for a run killed
-                # part-way to resume from. Each holds twice what the last one did (and one
-                # more when the listing ends), so 100,000 records cost a few, not hundreds.
-                archive.save()
-                done.saved = done.read
-            for ended in [task for task in rounds if task.done()]:
-                del rounds[ended]
-                ended.result()  # raises what the round raised
-            if finished and not done.complete:
-                done.complete = True
-                done.outputs = listing.result()  # raises what the listing raised
-                logger.info(f"listed {done.read} records ({done.new} new)")
-                display.close()
-                left = len(queue) + sum(rounds.values())
-                if left:
-                    logger.info(f"downloading the audio of {left} recordings")
-                    display.enter_context(audio_progress(job, left))
-            # Rounds overlap, so that a round's last few downloads (or a first round of one
-            # page's records) never leave the site idle; the pacer keeps the rate.
-            while queue and len(rounds) < ROUNDS_AT_ONCE:
-                keys = [queue.popleft() for _ in range(min(AUDIO_ROUND, len(queue)))]
-                batch = archive.items(history, keys)
-                task = asyncio.create_task(_round(job, archive, history, batch, audio_dir, done))
-                rounds[task] = len(batch)
-            if finished and not rounds:
-                break
-            waiting = set(rounds) if finished else {listing, *rounds}
-            await asyncio.wait(waiting, timeout=_POLL_S, return_when=asyncio.FIRST_COMPLETED)
+        await export.run()
     finally:
-        display.close()
-        unfinished: list[asyncio.Task[Any]] = [listing, *rounds]
+        await export.stop()
+    return done
+
+
+@dataclass
+class _Export:
+    """One export's listing and its download rounds, side by side."""
+
+    job: AlexaJob
+    archive: Archive
+    history: str
+    audio_dir: str
+    audio: bool
+    lines: LineFile  # the part file the listing writes
+    listing: asyncio.Task[dict[str, Any]]
+    queue: deque[str]
+    done: Listed
+    # The rounds running, and how many recordings each fetches.
+    rounds: dict[asyncio.Task[None], int] = field(default_factory=dict)
+    display: ExitStack = field(default_factory=ExitStack)
+
+    async def run(self) -> None:
+        """Until the listing has ended and every round with it."""
+        while True:
+            finished = self.listing.done()  # before reading: every line it wrote is there then
+            await self._take()
+            self._checkpoint(finished)
+            for ended in [task for task in self.rounds if task.done()]:
+                del self.rounds[ended]
+                ended.result()  # raises what the round raised
+            if finished and not self.done.complete:
+                self._listing_ended()
+            self._start_rounds()
+            if finished and not self.rounds:
+                return
+            waiting = set(self.rounds) if finished else {self.listing, *self.rounds}
+            await asyncio.wait(waiting, timeout=_POLL_S, return_when=asyncio.FIRST_COMPLETED)
+
+    async def _take(self) -> None:
+        """The lines listed since the last look, merged; their audio queued."""
+        done = self.done
+        read, new, todo = self.archive.take(self.history, self.lines, audio=self.audio)
+        done.read, done.new = done.read + read, done.new + new
+        if self.audio and todo:
+            fetch = await _adopt(self.archive, self.history, todo, done)
+            self.queue.extend(fetch)
+            done.queued += len(fetch)
+
+    def _checkpoint(self, finished: bool) -> None:
+        """The lines listed so far saved in the history file, for a run killed part-way to
+        resume from. Each checkpoint holds twice what the last one did (and one more when the
+        listing ends), so 100,000 records cost a few, not hundreds."""
+        done = self.done
+        grown = done.saved == 0 or finished or done.read >= 2 * done.saved
+        if done.read > done.saved and grown:
+            self.archive.save()
+            done.saved = done.read
+
+    def _listing_ended(self) -> None:
+        """The listing's outputs kept, and the display turned to the downloads left."""
+        done = self.done
+        done.complete = True
+        done.outputs = self.listing.result()  # raises what the listing raised
+        logger.info(f"listed {done.read} records ({done.new} new)")
+        self.display.close()
+        left = len(self.queue) + sum(self.rounds.values())
+        if left:
+            logger.info(f"downloading the audio of {left} recordings")
+            self.display.enter_context(audio_progress(self.job, left))
+
+    def _start_rounds(self) -> None:
+        # Rounds overlap, so that a round's last few downloads (or a first round of one
+        # page's records) never leave the site idle; the pacer keeps the rate.
+        queue = self.queue
+        while queue and len(self.rounds) < ROUNDS_AT_ONCE:
+            keys = [queue.popleft() for _ in range(min(AUDIO_ROUND, len(queue)))]
+            batch = self.archive.items(self.history, keys)
+            round_ = _round(self.job, self.archive, self.history, batch, self.audio_dir, self.done)
+            self.rounds[asyncio.create_task(round_)] = len(batch)
+
+    async def stop(self) -> None:
+        """The display closed; the listing and any round still running cancelled."""
+        self.display.close()
+        unfinished: list[asyncio.Task[Any]] = [self.listing, *self.rounds]
         for left_over in unfinished:
             if not left_over.done():
                 left_over.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await left_over
-    return done
 
 
 async def _adopt(archive: Archive, history: str, todo: list[str], done: Listed) -> list[str]:

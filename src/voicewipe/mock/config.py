@@ -105,49 +105,71 @@ class MockConfig:
         return out
 
 
+# The options that must be whole numbers, and each number's bounds (inclusive; None: no
+# maximum), in the order their problems are told.
+_INTEGERS = (
+    "recordings",
+    "seed",
+    "audio_bytes",
+    "captcha_every",
+    "max_failed_signins",
+    "arrive_on_delete",
+)
+_BOUNDS: tuple[tuple[str, float, float | None], ...] = (
+    ("recordings", 0, 1_000_000),
+    ("audio_bytes", 44, 50_000_000),
+    ("page_size", 1, 1000),
+    ("captcha_every", 1, None),
+    ("max_failed_signins", 1, None),
+    ("session_ttl_s", 0.001, None),
+    ("session_max_requests", 0, None),
+    ("deletion_delay_s", 0, 3600),
+    ("latency_ms", 0, 60_000),
+    ("latency_spike_ms", 0, 60_000),
+    ("latency_spike_rate", 0, 1),
+    ("rate_limit", 0, None),
+    ("rate_burst", 0, None),
+    ("fail_rate", 0, 1),
+    ("arrive_on_delete", 0, 1000),
+    ("no_audio_fraction", 0, 1),
+    ("port", 0, 65535),
+)
+
+
 def _problems(c: MockConfig) -> list[str]:
     """Every invalid value, as one message each (checked by hand: the control API receives
     JSON of any shape, and a wrong type must be a 400, never a traceback)."""
-    out: list[str] = []
+    return [*_number_problems(c), *_other_problems(c)]
 
-    def number(name: str, *, minimum: float = 0, maximum: float | None = None) -> None:
-        value = getattr(c, name)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            out.append(f"{name} must be a number")
-        elif value < minimum or (maximum is not None and value > maximum):
-            bound = f"between {minimum} and {maximum}" if maximum is not None else f">= {minimum}"
-            out.append(f"{name} must be {bound}")
 
-    for name in (
-        "recordings",
-        "seed",
-        "audio_bytes",
-        "captcha_every",
-        "max_failed_signins",
-        "arrive_on_delete",
-    ):
-        if isinstance(getattr(c, name), bool) or not isinstance(getattr(c, name), int):
-            out.append(f"{name} must be an integer")
-    number("recordings", maximum=1_000_000)
-    number("audio_bytes", minimum=44, maximum=50_000_000)
-    number("page_size", minimum=1, maximum=1000)
-    number("captcha_every", minimum=1)
-    number("max_failed_signins", minimum=1)
-    number("session_ttl_s", minimum=0.001)
-    number("session_max_requests")
-    number("deletion_delay_s", maximum=3600)
-    number("latency_ms", maximum=60_000)
-    number("latency_spike_ms", maximum=60_000)
-    number("latency_spike_rate", maximum=1)
-    number("rate_limit")
-    number("rate_burst")
-    number("fail_rate", maximum=1)
-    number("arrive_on_delete", maximum=1000)
-    number("no_audio_fraction", maximum=1)
-    number("port", maximum=65535)
+def _number_problems(c: MockConfig) -> list[str]:
+    out = [
+        f"{name} must be an integer"
+        for name in _INTEGERS
+        if isinstance(getattr(c, name), bool) or not isinstance(getattr(c, name), int)
+    ]
+    for name, minimum, maximum in _BOUNDS:
+        out.extend(_number(c, name, minimum=minimum, maximum=maximum))
     for name in ("detected_sounds", "smart_home_events"):
         if getattr(c, name) is not None:
-            number(name, maximum=1_000_000)
+            out.extend(_number(c, name, maximum=1_000_000))
+    return out
+
+
+def _number(
+    c: MockConfig, name: str, *, minimum: float = 0, maximum: float | None = None
+) -> list[str]:
+    value = getattr(c, name)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return [f"{name} must be a number"]
+    if value < minimum or (maximum is not None and value > maximum):
+        bound = f"between {minimum} and {maximum}" if maximum is not None else f">= {minimum}"
+        return [f"{name} must be {bound}"]
+    return []
+
+
+def _other_problems(c: MockConfig) -> list[str]:
+    out: list[str] = []
     if c.locale not in LOCALES:
         out.append(f"locale must be one of {', '.join(LOCALES)}")
     if c.mfa not in MFA_MODES:
