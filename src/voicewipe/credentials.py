@@ -6,6 +6,9 @@ authenticator app is set up with. The key that encrypts saved sign-ins lives the
 accounts are stored is kept in a small index in the user's state folder (the keyring cannot
 list its entries everywhere); the index holds no secret.
 
+Forgetting an account also removes its saved sign-ins, whose files are therefore named here
+(alexa.sessions, which makes and opens them, builds on this module, never the other way).
+
 A machine without a usable keyring (a bare server, a container) gets a clear message naming
 what to install or choose; voicewipe never falls back to plain text on its own.
 """
@@ -87,8 +90,12 @@ def _entry(account: str, marketplace: str, what: str) -> str:
 
 
 # --- the index of accounts (no secrets) -------------------------------------------------------
+def _state_dir() -> Path:
+    return Path(platformdirs.user_state_dir("voicewipe", appauthor=False))
+
+
 def _index_file() -> Path:
-    return Path(platformdirs.user_state_dir("voicewipe", appauthor=False)) / "accounts.json"
+    return _state_dir() / "accounts.json"
 
 
 def _index() -> dict[str, dict[str, Any]]:
@@ -156,8 +163,6 @@ def _delete(entry: str) -> bool:
 
 def forget(account: str) -> int:
     """Remove the account's credentials (every marketplace) and its saved sign-ins."""
-    from voicewipe.alexa import sessions
-
     index = _index()
     places = set(index.pop(account.lower(), {})) | {ANY_MARKETPLACE}
     removed = 0
@@ -165,7 +170,7 @@ def forget(account: str) -> int:
         for what in ("password", "totp"):
             removed += _delete(_entry(account, where, what))
     _save_index(index)
-    removed += sessions.forget_account(account)
+    removed += forget_sign_ins(account)
     return removed
 
 
@@ -188,3 +193,23 @@ def session_key() -> bytes:
         key = Fernet.generate_key().decode()
         _call("store the session key", keyring.set_password, "session-key", key)
     return key.encode()
+
+
+# --- where saved sign-ins are kept ------------------------------------------------------------
+def sessions_dir() -> Path:
+    return _state_dir() / "sessions"
+
+
+def account_file_part(account: str) -> str:
+    """The account as it appears in the names of its files: lower case, and only characters
+    that are safe in a file name ("#" is never one: it separates the site from the account)."""
+    return "".join(c if c.isalnum() or c in "@._+-" else "_" for c in account.lower())
+
+
+def forget_sign_ins(account: str) -> int:
+    """Remove every saved sign-in of this account; returns how many."""
+    removed = 0
+    for path in sessions_dir().glob(f"*#{account_file_part(account)}.session"):
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed

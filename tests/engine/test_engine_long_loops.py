@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from clirun import run_cli
-from voicewipe.steps._pace import CUT, Pacer
+from voicewipe.runner.pace import CUT, Pacer
 
 
 def _run(tmp_path: Path, flow: str, *variables: str) -> tuple[dict, Path]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from clirun import run_cli
-from voicewipe.steps import REGISTRY
+from voicewipe.flow.steps import MODELS
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -330,10 +330,10 @@ def test_schema_is_json_schema_with_every_step_kind(cli):
     kinds = set()
     for definition in schema["$defs"].values():
         for key in definition.get("required", []):
-            if key in REGISTRY and key in definition.get("properties", {}):
+            if key in MODELS and key in definition.get("properties", {}):
                 kinds.add(key)
-    assert kinds == set(REGISTRY)
-    assert len(REGISTRY) == 25
+    assert kinds == set(MODELS)
+    assert len(MODELS) == 25
 
 
 def test_committed_schema_is_up_to_date(cli):

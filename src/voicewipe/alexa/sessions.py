@@ -14,26 +14,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import platformdirs
 from loguru import logger
 
+# Where the files are kept is voicewipe.credentials' to say: forgetting an account removes its
+# saved sign-ins with its password, and credentials must not depend on this module for that.
+from voicewipe.credentials import KeyringUnavailable, account_file_part, session_key, sessions_dir
 from voicewipe.fsutil import write_atomic
-
-
-def sessions_dir() -> Path:
-    return Path(platformdirs.user_state_dir("voicewipe", appauthor=False)) / "sessions"
-
-
-def _safe(account: str) -> str:
-    return "".join(c if c.isalnum() or c in "@._+-" else "_" for c in account.lower())
 
 
 def site_account_name(site: str, account: str) -> str:
     """`<host>#<account>`, for the files kept per site and account (sign-ins, locks). "#"
-    separates them: _safe() never produces it and host names cannot hold it, so one account's
-    files are never taken for another's."""
+    separates them: account_file_part() never produces it and host names cannot hold it, so
+    one account's files are never taken for another's."""
     host = urlsplit(site).netloc.replace(":", "_") or "site"
-    return f"{host}#{_safe(account)}"
+    return f"{host}#{account_file_part(account)}"
 
 
 def session_file(site: str, account: str) -> Path:
@@ -43,15 +37,11 @@ def session_file(site: str, account: str) -> Path:
 def _fernet() -> Any:
     from cryptography.fernet import Fernet
 
-    from voicewipe.credentials import session_key
-
     return Fernet(session_key())
 
 
 def load(site: str, account: str) -> dict[str, Any] | None:
     from cryptography.fernet import InvalidToken
-
-    from voicewipe.credentials import KeyringUnavailable
 
     path = session_file(site, account)
     if not path.exists():
@@ -68,8 +58,6 @@ def load(site: str, account: str) -> dict[str, Any] | None:
 
 
 def save(site: str, account: str, state: dict[str, Any]) -> Path | None:
-    from voicewipe.credentials import KeyringUnavailable
-
     path = session_file(site, account)
     try:
         token = _fernet().encrypt(json.dumps(state).encode())
@@ -79,12 +67,3 @@ def save(site: str, account: str, state: dict[str, Any]) -> Path | None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     write_atomic(path, token, mode=0o600)
     return path
-
-
-def forget_account(account: str) -> int:
-    """Remove every saved sign-in of this account; returns how many."""
-    removed = 0
-    for path in sessions_dir().glob(f"*#{_safe(account)}.session"):
-        path.unlink(missing_ok=True)
-        removed += 1
-    return removed

@@ -20,9 +20,10 @@ from pydantic_core import ErrorDetails
 
 from voicewipe.errors import FlowError
 from voicewipe.flow.model import Flow
+from voicewipe.flow.steps import COMMON_FIELDS, MODELS, kind_of
 from voicewipe.flow.yamlsrc import YamlDoc
 
-_SCALAR_BRANCHES = {"str", "int", "float", "bool", "none"}
+_SCALAR_BRANCHES = frozenset({"str", "int", "float", "bool", "none"})
 _MAX_ERRORS = 10
 
 
@@ -51,15 +52,13 @@ def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
 
 def _allowed_keys(loc: Sequence[str | int]) -> list[str]:
     """The keys valid where `loc` (a path to an unknown key) points, found by walking the types."""
-    from voicewipe.steps import COMMON_FIELDS, REGISTRY
-
     current: list[type[BaseModel]] = [Flow]
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
         following: list[type[BaseModel]] = []
-        if len(current) > 1 and part in REGISTRY and REGISTRY[part] in current:
-            current = [REGISTRY[part]]  # the union's tag: the step kind chosen
+        if len(current) > 1 and part in MODELS and MODELS[part] in current:
+            current = [MODELS[part]]  # the union's tag: the step kind chosen
             continue
         for model in current:
             for name, info in model.model_fields.items():
@@ -69,20 +68,18 @@ def _allowed_keys(loc: Sequence[str | int]) -> list[str]:
                 following.append(model)
         if not following:
             # A union tag or a branch name: the models stay where they were, or a step kind.
-            following = [REGISTRY[part]] if part in REGISTRY else current
+            following = [MODELS[part]] if part in MODELS else current
         current = list(dict.fromkeys(following))
     keys: list[str] = []
     for model in current:
         keys.extend(_model_keys(model))
-        if model.__name__ in {kind.__name__ for kind in REGISTRY.values()}:
+        if model.__name__ in {kind.__name__ for kind in MODELS.values()}:
             keys.extend(COMMON_FIELDS)
     return list(dict.fromkeys(keys))
 
 
 def _walk(doc: YamlDoc, loc: Sequence[str | int]) -> tuple[list[str | int], list[str | int]]:
     """Split loc into the parts found in the data (the display path) and the parts passed over."""
-    from voicewipe.steps import kind_of
-
     found: list[str | int] = []
     skipped: list[str | int] = []
     value = doc.data
@@ -150,21 +147,19 @@ def _wrong_branch(error: ErrorDetails, skipped: list[str | int], value: Any) -> 
 
 def _step_kind_message(value: Any) -> tuple[str, str | None]:
     """What is wrong with a step whose kind could not be told; and the bad key, if any."""
-    from voicewipe.steps import COMMON_FIELDS, REGISTRY
-
-    kinds = ", ".join(REGISTRY)
+    kinds = ", ".join(MODELS)
     if not isinstance(value, dict):
         return (
             f"a step is a map naming one step kind, like `- click: ...`; got {_kind_name(value)}",
             None,
         )
-    named = [key for key in value if key in REGISTRY]
+    named = [key for key in value if key in MODELS]
     if len(named) > 1:
         return f"a step has exactly one kind; this one has {', '.join(map(repr, named))}", None
     unknown = [key for key in value if key not in COMMON_FIELDS]
     if unknown:
         bad = str(unknown[0])
-        close = _suggest(bad, list(REGISTRY))
+        close = _suggest(bad, list(MODELS))
         hint = f"did you mean '{close}'?" if close else f"the kinds are: {kinds}"
         return f"unknown step kind; {hint}", bad
     return f"this step has no kind: add one of {kinds}", None

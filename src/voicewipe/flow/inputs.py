@@ -17,8 +17,8 @@ from voicewipe.errors import UsageError
 from voicewipe.flow.model import Flow, InputSpec
 from voicewipe.secret import Secret
 
-_TRUE = {"true", "yes", "on", "1"}
-_FALSE = {"false", "no", "off", "0"}
+_TRUE = frozenset({"true", "yes", "on", "1"})
+_FALSE = frozenset({"false", "no", "off", "0"})
 
 
 def secret_variable(name: str) -> str:

@@ -1,7 +1,7 @@
 """Loading a flow file: safe YAML, validation into typed objects, locations, sub-flows, checks.
 
 load_flow() is the only way in: what it returns is a frozen, fully checked Flow whose every
-step knows its file, line and column, and whose `call` steps hold their loaded sub-flows.
+step knows its file, line and column, and which holds the loaded flow each `call` step runs.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from voicewipe.errors import FlowError
 from voicewipe.flow.checks import check_flow
 from voicewipe.flow.diagnose import diagnose
 from voicewipe.flow.model import Flow, StepModel
+from voicewipe.flow.steps.call import Call
 from voicewipe.flow.yamlsrc import YamlDoc, display_path, load_yaml
 
 LocPath = tuple[str | int, ...]
@@ -35,8 +36,6 @@ def _steps_with_paths(value: Any, path: LocPath) -> Iterator[tuple[LocPath, Step
 
 
 def _validate(doc: YamlDoc) -> Flow:
-    import voicewipe.steps  # noqa: F401 - registers the step kinds and completes the model
-
     if not isinstance(doc.data, dict):
         raise FlowError(
             "a flow is a map with at least `name` and `steps`", location=doc.location(())
@@ -61,18 +60,18 @@ class _Loader:
         flow._path = resolved
         for step_path, step in _steps_with_paths(flow, ()):
             step._location = doc.location(step_path)
-            if step.KIND == "call":
-                self._resolve_call(step, resolved, (*stack, resolved), doc, step_path)
+            if isinstance(step, Call):
+                flow._calls[step.location] = self._resolve_call(
+                    step, resolved, (*stack, resolved), doc, step_path
+                )
         check_flow(doc, flow)
         self.loaded[resolved] = flow
         return flow
 
     def _resolve_call(
-        self, step: StepModel, here: Path, stack: tuple[Path, ...], doc: YamlDoc, step_path: LocPath
-    ) -> None:
-        from voicewipe.steps.call import Call
-
-        assert isinstance(step, Call)
+        self, step: Call, here: Path, stack: tuple[Path, ...], doc: YamlDoc, step_path: LocPath
+    ) -> Flow:
+        """The flow a call step runs, loaded and checked against what the step gives it."""
         where = doc.location((*step_path, "call"))
         try:
             target = (here.parent / step.call.flow).resolve()
@@ -100,7 +99,7 @@ class _Loader:
                 raise FlowError(
                     f"call: flow '{sub.name}' needs input '{name}' in `with`", location=where
                 )
-        step._flow = sub
+        return sub
 
 
 def load_flow(path: Path | str) -> Flow:

@@ -7,11 +7,10 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from voicewipe.flow.model import Flow
+
 
 def flow_schema() -> dict[str, Any]:
-    import voicewipe.steps  # noqa: F401 - completes the model with every step kind
-    from voicewipe.flow.model import Flow
-
     schema = TypeAdapter(Flow).json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "voicewipe flow"

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -33,12 +34,14 @@ MAX_ALIASED_VALUES = 100_000
 _MAX_NUMBER_TEXT = 100
 _MAX_NUMBER_BITS = 64
 
-_WHAT = {
-    "tag:yaml.org,2002:int": "a whole number",
-    "tag:yaml.org,2002:float": "a number",
-    "tag:yaml.org,2002:bool": "true or false",
-    "tag:yaml.org,2002:timestamp": "a date",
-}
+_WHAT = MappingProxyType(
+    {
+        "tag:yaml.org,2002:int": "a whole number",
+        "tag:yaml.org,2002:float": "a number",
+        "tag:yaml.org,2002:bool": "true or false",
+        "tag:yaml.org,2002:timestamp": "a date",
+    }
+)
 
 
 def _short(text: str, limit: int = 40) -> str:

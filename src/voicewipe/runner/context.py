@@ -1,23 +1,25 @@
-"""What a step may use while it runs: the page, the variables, rendering and locating."""
+"""What a step may use while it runs: the page, the variables, rendering and locating, and
+the run it is part of (Engine: what the runner offers its steps, declared here so that the
+steps need not know the runner that calls them)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
-from playwright.async_api import BrowserContext, Page
+from playwright.async_api import BrowserContext, Locator, Page
 
 from voicewipe.errors import SafetyRefusal, StepFailed
 from voicewipe.flow import template
 from voicewipe.flow.model import Flow, Selector, StepModel
+from voicewipe.flow.values import render_data
 from voicewipe.runner.locate import Located, locate
 from voicewipe.runner.origins import origin_allowed
+from voicewipe.runner.pace import Pacer
 from voicewipe.runner.scope import Scope
-
-if TYPE_CHECKING:
-    from voicewipe.runner.runner import Runner
 
 Tracing = Literal["on", "off", "retain-on-failure"]
 
@@ -76,9 +78,48 @@ class StepRecord:
         return data
 
 
+class Engine(Protocol):
+    """What a running step may ask of the run (the Runner is one)."""
+
+    # Set once a secret has been typed: the run's trace would hold it, so it is not kept.
+    secret_typed: bool
+
+    @property
+    def page(self) -> Page: ...
+
+    @property
+    def options(self) -> RunOptions: ...
+
+    async def run_steps(
+        self,
+        steps: Sequence[StepModel],
+        *,
+        flow: Flow,
+        scope: Scope,
+        parent: int | None = None,
+        origins: tuple[str, ...] = (),
+    ) -> None:
+        """Run steps inside another (a loop's body, a sub-flow), each with its own record."""
+
+    def notify(self, record: StepRecord) -> None:
+        """Tell whoever listens (progress displays) that a step has news."""
+
+    def mask(self, locator: Locator) -> None:
+        """Hide this element in every screenshot from now on."""
+
+    def add_masks(self, flow: Flow, scope: Scope) -> None:
+        """Hide the flow's `mask` (and, if asked, `personal`) elements from now on."""
+
+    def append_lock(self, path: Path) -> asyncio.Lock:
+        """The lock that appends to one file take, one at a time."""
+
+    def pacer(self, url: str) -> Pacer:
+        """The pace of requests to this address's origin, for the whole run."""
+
+
 @dataclass
 class StepContext:
-    runner: Runner
+    runner: Engine
     flow: Flow
     step: StepModel
     scope: Scope
@@ -107,8 +148,8 @@ class StepContext:
 
     @property
     def flow_dir(self) -> Path:
-        path = self.flow._path
-        return Path(path).parent if path else Path.cwd()
+        path = self.flow.path
+        return path.parent if path else Path.cwd()
 
     # --- values ---------------------------------------------------------------------------
     def render(self, text: str) -> Any:
@@ -131,13 +172,14 @@ class StepContext:
 
     def render_data(self, value: Any) -> Any:
         """Render every string inside nested maps and lists (a request's JSON body, say)."""
-        if isinstance(value, str):
-            return self.render(value)
-        if isinstance(value, dict):
-            return {k: self.render_data(v) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            return [self.render_data(v) for v in value]
-        return value
+        try:
+            return render_data(value, self.scope)
+        except template.TemplateProblem as problem:
+            raise StepFailed(str(problem), kind="template") from None
+
+    def pacer(self, url: str) -> Pacer:
+        """The pace of this run's requests to the address's origin (see runner.pace)."""
+        return self.runner.pacer(url)
 
     # --- the page -------------------------------------------------------------------------
     async def locate(

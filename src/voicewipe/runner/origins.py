@@ -7,9 +7,10 @@ same rule to navigation, requests and (later) credentials.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import MappingProxyType
 from urllib.parse import urljoin, urlsplit
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+_DEFAULT_PORTS = MappingProxyType({"http": 80, "https": 443})
 
 
 def origin_of(url: str) -> tuple[str, str, int] | None:

@@ -24,7 +24,9 @@ from voicewipe.flow.model import Flow
 from voicewipe.logs import FILE_FORMAT, add_sink
 from voicewipe.redact import redact
 from voicewipe.runner.context import RunOptions, StepRecord
-from voicewipe.runner.runner import Rehearsal, Runner, outputs_of, render_origins
+from voicewipe.runner.guard import Rehearsal
+from voicewipe.runner.header import outputs_of, render_origins
+from voicewipe.runner.runner import Runner
 from voicewipe.runner.scope import Scope
 from voicewipe.runner.session import Session, finish_tracing, open_session
 

@@ -1,16 +1,20 @@
-"""The registry of step kinds: one small module per kind, all behind StepModel.
+"""The engine's registry of step kinds: what each kind of the flow language does.
 
-Adding a step kind touches its module and the KINDS tuple below, nothing else. The union of all
-kinds is built here, with pydantic choosing the model by the one key that names the kind.
+A kind's model (voicewipe.flow.steps) is data; what it does is a function here, one module
+per kind, `async def run(step: <its model>, ctx: StepContext) -> None`, registered below by
+model class. The runner finds a step's behaviour here, and nowhere else. Adding a step kind
+touches its model module (and the flow's KINDS), its behaviour module and REGISTRY.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
+from collections.abc import Awaitable, Callable, Mapping
+from types import MappingProxyType
+from typing import Any, TypeVar
 
-from pydantic import Discriminator, Tag
-
-from voicewipe.flow import model
+from voicewipe.flow import steps as model
+from voicewipe.flow.base import StepModel
+from voicewipe.runner.context import StepContext
 from voicewipe.steps import (
     call,
     check,
@@ -37,71 +41,57 @@ from voicewipe.steps import (
     write,
 )
 
-KINDS: tuple[type[model.StepModel], ...] = (
-    goto.Goto,
-    click.Click,
-    fill.Fill,
-    press.Press,
-    select.Select,
-    check.Check,
-    check.Uncheck,
-    hover.Hover,
-    scroll.Scroll,
-    expect.Expect,
-    extract.Extract,
-    request.Request,
-    download.Download,
-    write.Write,
-    set_vars.Set,
-    for_each.ForEach,
-    call.Call,
-    when.When,
-    repeat.Repeat,
-    retry.Retry,
-    prompt.Prompt,
-    consent.Consent,
-    pause.Pause,
-    log.Log,
-    log.Fail,
+# What a kind does, given its step; typed per kind where it is registered (see _kind).
+Behaviour = Callable[[Any, StepContext], Awaitable[None]]
+S = TypeVar("S", bound=StepModel)
+
+
+def _kind(
+    kind: type[S], run: Callable[[S, StepContext], Awaitable[None]]
+) -> tuple[type[StepModel], Behaviour]:
+    """One entry of the registry, with the type checker making sure `run` takes `kind`."""
+    return kind, run
+
+
+REGISTRY: Mapping[type[StepModel], Behaviour] = MappingProxyType(
+    dict(
+        [
+            _kind(model.goto.Goto, goto.run),
+            _kind(model.click.Click, click.run),
+            _kind(model.fill.Fill, fill.run),
+            _kind(model.press.Press, press.run),
+            _kind(model.select.Select, select.run),
+            _kind(model.check.Check, check.run_check),
+            _kind(model.check.Uncheck, check.run_uncheck),
+            _kind(model.hover.Hover, hover.run),
+            _kind(model.scroll.Scroll, scroll.run),
+            _kind(model.expect.Expect, expect.run),
+            _kind(model.extract.Extract, extract.run),
+            _kind(model.request.Request, request.run),
+            _kind(model.download.Download, download.run),
+            _kind(model.write.Write, write.run),
+            _kind(model.set_vars.Set, set_vars.run),
+            _kind(model.for_each.ForEach, for_each.run),
+            _kind(model.call.Call, call.run),
+            _kind(model.when.When, when.run),
+            _kind(model.repeat.Repeat, repeat.run),
+            _kind(model.retry.Retry, retry.run),
+            _kind(model.prompt.Prompt, prompt.run),
+            _kind(model.consent.Consent, consent.run),
+            _kind(model.pause.Pause, pause.run),
+            _kind(model.log.Log, log.run_log),
+            _kind(model.log.Fail, log.run_fail),
+        ]
+    )
 )
 
-REGISTRY: dict[str, type[model.StepModel]] = {kind.KIND: kind for kind in KINDS}
-COMMON_FIELDS = frozenset(model.StepModel.model_fields)
+
+def behaviour(step: StepModel) -> Behaviour:
+    """What this step's kind does."""
+    try:
+        return REGISTRY[type(step)]
+    except KeyError:
+        raise TypeError(f"step kind '{step.KIND}' has no behaviour in the registry") from None
 
 
-def kind_of(value: Any) -> str | None:
-    """The step kind a YAML map names: its one key that is a registered kind."""
-    if isinstance(value, model.StepModel):
-        return str(value.KIND)
-    if isinstance(value, dict):
-        kinds = [key for key in value if key in REGISTRY]
-        if len(kinds) == 1:
-            return str(kinds[0])
-    return None
-
-
-AnyStep: Any = Annotated[
-    Union[tuple(Annotated[kind, Tag(kind.KIND)] for kind in KINDS)],  # noqa: UP007
-    Discriminator(
-        kind_of,
-        custom_error_type="step_kind",
-        custom_error_message="a step needs exactly one step kind",
-    ),
-]
-StepList: Any = tuple[AnyStep, ...]
-
-# Containers refer to StepList before it exists; now that it does, finish their models.
-_namespace = {"StepList": StepList, "Selector": model.Selector}
-for _module in (when, for_each, repeat, retry, request):
-    for _value in list(vars(_module).values()):
-        if (
-            isinstance(_value, type)
-            and issubclass(_value, model.Model)
-            and _value is not model.Model
-        ):
-            _value.model_rebuild(_types_namespace=_namespace)
-for _kind in KINDS:
-    _kind.model_rebuild(_types_namespace=_namespace)
-model.Flow.model_rebuild(_types_namespace=_namespace)
-
-__all__ = ["COMMON_FIELDS", "KINDS", "REGISTRY", "AnyStep", "StepList", "kind_of"]
+__all__ = ["REGISTRY", "Behaviour", "behaviour"]

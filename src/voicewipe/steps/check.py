@@ -2,41 +2,21 @@
 
 from __future__ import annotations
 
-from voicewipe.flow.model import Selector, StepModel, TargetArgs, describe_selector
+from voicewipe.flow.steps.check import Check, Uncheck
 from voicewipe.runner.context import StepContext
 from voicewipe.steps._act import act, ms
 
 
-class Check(StepModel):
-    KIND = "check"
-    check: TargetArgs
-
-    def summary(self) -> str:
-        return f"check {describe_selector(self.check.target)}"
-
-    def target(self) -> Selector:
-        return self.check.target
-
-    async def run(self, ctx: StepContext) -> None:
-        located = await ctx.find(self.check.target)
-        await act(
-            f"check {located.description}", lambda: located.locator.check(timeout=ms(ctx.timeout))
-        )
+async def run_check(step: Check, ctx: StepContext) -> None:
+    located = await ctx.find(step.check.target)
+    await act(
+        f"check {located.description}", lambda: located.locator.check(timeout=ms(ctx.timeout))
+    )
 
 
-class Uncheck(StepModel):
-    KIND = "uncheck"
-    uncheck: TargetArgs
-
-    def summary(self) -> str:
-        return f"uncheck {describe_selector(self.uncheck.target)}"
-
-    def target(self) -> Selector:
-        return self.uncheck.target
-
-    async def run(self, ctx: StepContext) -> None:
-        located = await ctx.find(self.uncheck.target)
-        await act(
-            f"uncheck {located.description}",
-            lambda: located.locator.uncheck(timeout=ms(ctx.timeout)),
-        )
+async def run_uncheck(step: Uncheck, ctx: StepContext) -> None:
+    located = await ctx.find(step.uncheck.target)
+    await act(
+        f"uncheck {located.description}",
+        lambda: located.locator.uncheck(timeout=ms(ctx.timeout)),
+    )

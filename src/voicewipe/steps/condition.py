@@ -1,4 +1,4 @@
-"""Conditions for when and repeat: an element visible, the page's address, or an expression."""
+"""Whether a condition of when or repeat holds: checked at once, or waited for up to `wait`."""
 
 from __future__ import annotations
 
@@ -6,75 +6,32 @@ import asyncio
 import re
 import time
 
-from pydantic import Field, model_validator
-
-from voicewipe.flow.model import Duration, Expr, Model, Selector, describe_selector
+from voicewipe.flow.steps.condition import Condition
 from voicewipe.runner.context import StepContext
 from voicewipe.runner.locate import build_locator
 
 
-class Condition(Model):
-    visible: Selector | None = Field(
-        None, description="true when an element matching this is visible"
-    )
-    hidden: Selector | None = Field(
-        None, description="true when no element matching this is visible"
-    )
-    url: str | None = Field(None, description="true when the page's address contains this")
-    url_matches: str | None = Field(
-        None, description="true when the address matches this regular expression"
-    )
-    expr: Expr | None = Field(
-        None, description="an expression over variables: `records | length > 0`"
-    )
-    wait: Duration = Field(0, description="how long to wait for the condition to become true")
+async def _once(condition: Condition, ctx: StepContext) -> bool:
+    if condition.visible is not None or condition.hidden is not None:
+        selector = condition.visible if condition.visible is not None else condition.hidden
+        assert selector is not None
+        shown = (
+            await build_locator(ctx.page, selector, ctx.render_text).filter(visible=True).count()
+        )
+        return bool(shown) == (condition.visible is not None)
+    if condition.url is not None:
+        return ctx.render_text(condition.url) in ctx.page.url
+    if condition.url_matches is not None:
+        return re.search(ctx.render_text(condition.url_matches), ctx.page.url) is not None
+    assert condition.expr is not None
+    return bool(ctx.evaluate(condition.expr))
 
-    @model_validator(mode="after")
-    def _exactly_one(self) -> Condition:
-        given = [
-            k
-            for k in ("visible", "hidden", "url", "url_matches", "expr")
-            if getattr(self, k) is not None
-        ]
-        if len(given) != 1:
-            raise ValueError(
-                "a condition takes exactly one of visible, hidden, url, url_matches, expr"
-            )
-        return self
 
-    def describe(self) -> str:
-        if self.visible is not None:
-            return f"{describe_selector(self.visible)} is visible"
-        if self.hidden is not None:
-            return f"{describe_selector(self.hidden)} is hidden"
-        if self.url is not None:
-            return f"the address contains {self.url!r}"
-        if self.url_matches is not None:
-            return f"the address matches {self.url_matches!r}"
-        return f"{self.expr}"
-
-    async def _once(self, ctx: StepContext) -> bool:
-        if self.visible is not None or self.hidden is not None:
-            selector = self.visible if self.visible is not None else self.hidden
-            assert selector is not None
-            shown = (
-                await build_locator(ctx.page, selector, ctx.render_text)
-                .filter(visible=True)
-                .count()
-            )
-            return bool(shown) == (self.visible is not None)
-        if self.url is not None:
-            return ctx.render_text(self.url) in ctx.page.url
-        if self.url_matches is not None:
-            return re.search(ctx.render_text(self.url_matches), ctx.page.url) is not None
-        assert self.expr is not None
-        return bool(ctx.evaluate(self.expr))
-
-    async def holds(self, ctx: StepContext) -> bool:
-        deadline = time.monotonic() + self.wait
-        while True:
-            if await self._once(ctx):
-                return True
-            if time.monotonic() >= deadline:
-                return False
-            await asyncio.sleep(0.05)
+async def holds(condition: Condition, ctx: StepContext) -> bool:
+    deadline = time.monotonic() + condition.wait
+    while True:
+        if await _once(condition, ctx):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        await asyncio.sleep(0.05)

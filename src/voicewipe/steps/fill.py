@@ -5,46 +5,32 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from voicewipe.errors import SafetyRefusal
-from voicewipe.flow.model import Selector, StepModel, TargetArgs, describe_selector
+from voicewipe.flow.steps.fill import Fill
 from voicewipe.runner.context import StepContext
 from voicewipe.secret import Secret
 from voicewipe.steps._act import act, ms
 
 
-class FillArgs(TargetArgs):
-    value: str
-
-
-class Fill(StepModel):
-    KIND = "fill"
-    fill: FillArgs
-
-    def summary(self) -> str:
-        return f"fill {describe_selector(self.fill.target)}"
-
-    def target(self) -> Selector:
-        return self.fill.target
-
-    async def run(self, ctx: StepContext) -> None:
-        value = ctx.render(self.fill.value)
-        located = await ctx.find(self.fill.target)
-        if isinstance(value, Secret):
-            _check_secret_origin(ctx, value)
-            # Hide the field in this and every later screenshot before anything is typed.
-            ctx.runner.mask(located.locator)
-            ctx.runner.secret_typed = True  # a trace of this run would hold it: not kept
-            ctx.record.details["secret"] = value.name
-            secret = value
-            await act(
-                f"fill {located.description}",
-                lambda: located.locator.fill(secret.reveal(), timeout=ms(ctx.timeout)),
-            )
-            return
-        text = "" if value is None else str(value)
+async def run(step: Fill, ctx: StepContext) -> None:
+    value = ctx.render(step.fill.value)
+    located = await ctx.find(step.fill.target)
+    if isinstance(value, Secret):
+        _check_secret_origin(ctx, value)
+        # Hide the field in this and every later screenshot before anything is typed.
+        ctx.runner.mask(located.locator)
+        ctx.runner.secret_typed = True  # a trace of this run would hold it: not kept
+        ctx.record.details["secret"] = value.name
+        secret = value
         await act(
             f"fill {located.description}",
-            lambda: located.locator.fill(text, timeout=ms(ctx.timeout)),
+            lambda: located.locator.fill(secret.reveal(), timeout=ms(ctx.timeout)),
         )
+        return
+    text = "" if value is None else str(value)
+    await act(
+        f"fill {located.description}",
+        lambda: located.locator.fill(text, timeout=ms(ctx.timeout)),
+    )
 
 
 def _check_secret_origin(ctx: StepContext, secret: Secret) -> None:

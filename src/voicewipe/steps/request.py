@@ -1,146 +1,25 @@
 """request: an HTTP call made through the browser's signed-in context (its cookies go along),
 with headers, a JSON or form body, waiting out throttling, and following a pagination token
-until every item is collected.
-
-    - request:
-        method: POST
-        url: "{{ site }}/alexa-privacy/apd/rvh/customer-history-records-v2"
-        params: {startTime: "{{ start }}", endTime: "{{ end }}", pageType: VOICE_HISTORY}
-        headers: {anti-csrftoken-a2z: "{{ csrf }}"}
-        json: {previousRequestToken: null}
-        paginate: {items: customerHistoryRecords, next: encodedRequestToken,
-                   send: json.previousRequestToken}
-        into: records
+until every item is collected (see _paginate); every request paced to what the site accepts
+(see runner.pace).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any
 
 from playwright.async_api import APIResponse
 from playwright.async_api import Error as PlaywrightError
-from pydantic import Field, model_validator
 
 from voicewipe.errors import StepFailed
-from voicewipe.flow.model import Duration, Model, StepModel, VarName
+from voicewipe.flow.steps.request import Paginate, Request, RequestArgs, Split, Throttle
 from voicewipe.flow.template import get_path
 from voicewipe.runner.context import StepContext
 from voicewipe.steps._act import ms
-from voicewipe.steps._pace import pacer_for
 from voicewipe.steps._paginate import Paging, Windows, paginate_windows
 from voicewipe.steps._paginate import paginate as paginate_one
-
-if TYPE_CHECKING:
-    from voicewipe.flow.model import StepList
-
-Method = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
-_WHERE = r"^(json|params|headers)\.[^.]+(\.[^.]+)*$"
-
-
-class Throttle(Model):
-    """When the site says "slow down", and how to wait before asking again."""
-
-    statuses: tuple[int, ...] = (429, 503)
-    body_contains: tuple[str, ...] = Field(
-        (), description="texts in a response that mean throttled"
-    )
-    attempts: int = Field(6, ge=1, le=50)
-    wait: Duration = Field(1.0, description="first wait; doubles each time, or Retry-After")
-    max_wait: Duration = 60.0
-
-
-class Split(Model):
-    """The range a request carries, listed in time windows side by side (see _paginate)."""
-
-    start: str = Field(
-        pattern=_WHERE,
-        description="where the request carries the range's start (ms): params.startTime",
-    )
-    end: str = Field(pattern=_WHERE, description="where it carries the range's end (ms)")
-    time: str = Field(description="dotted path of an item's time, ms since the epoch")
-    key: str = Field(description="dotted path of what identifies an item (given once)")
-    windows: int | str = Field(
-        1,
-        description="windows of equal time at first (a number, or a template giving one); "
-        "1: the range is halved as its pages show where the items are",
-    )
-    after_pages: int = Field(
-        2,
-        ge=1,
-        description="a window still paginating after this many pages is halved "
-        "(while fewer than `concurrency` windows are open)",
-    )
-    concurrency: int = Field(16, ge=1, le=64, description="windows listed at once")
-
-
-class Paginate(Model):
-    items: str = Field(description="dotted path of the list of items in each response")
-    next: str = Field(description="dotted path of the next page's token in each response")
-    send: str = Field(
-        pattern=_WHERE,
-        description="where the next request carries the token: json.<key>, params.<name> "
-        "or headers.<name>",
-    )
-    max_pages: int | str = Field(
-        100_000,
-        description="the most pages to ask for (per window, with split): a number, or a "
-        "template giving one",
-    )
-    keep: tuple[str, ...] | str | None = Field(
-        None,
-        description="the fields of each item that `into` keeps (dotted paths such as "
-        "device.deviceName), so that 100,000 items stay small; a list, or a template giving "
-        "one; [] keeps none (each_page handles them). Default: whole items",
-    )
-    pluck: str | None = Field(
-        None,
-        description="`into` gets this one field of each item (a dotted path, or a template "
-        "giving one; empty: none), as a plain list: 100,000 record keys in a few MB. When it "
-        "gives a path, keep is not used",
-    )
-    split: Split | None = Field(
-        None, description="list the range in time windows side by side, at the site's rate"
-    )
-    as_: VarName = Field(
-        "page_items", alias="as", description="the variable each_page gets a page's items in"
-    )
-    each_page: StepList = Field(
-        (),
-        description="steps run as each page arrives (writing it to disk, say), with its items "
-        "in `as`, `more` (the site has another page) and `last` (no other page will be asked)",
-    )
-
-    @model_validator(mode="after")
-    def _some_pages(self) -> Paginate:
-        if isinstance(self.max_pages, int) and self.max_pages < 1:
-            raise ValueError("max_pages must be 1 or more")
-        return self
-
-
-class RequestArgs(Model):
-    url: str
-    method: Method = "GET"
-    params: dict[str, Any] | None = None
-    headers: dict[str, str] | None = None
-    body: Any = Field(None, alias="json", description="a JSON body")
-    form: dict[str, Any] | None = None
-    expect_status: tuple[int, ...] | None = Field(None, description="default: any 2xx")
-    throttle: Throttle = Throttle()
-    paginate: Paginate | None = None
-    into: VarName | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, value: Any) -> Any:
-        return {"url": value} if isinstance(value, str) else value
-
-    @model_validator(mode="after")
-    def _one_body(self) -> RequestArgs:
-        if self.body is not None and self.form is not None:
-            raise ValueError("give json or form, not both")
-        return self
 
 
 async def fetch(
@@ -154,48 +33,20 @@ async def fetch(
     *,
     first: bool = True,
 ) -> APIResponse:
-    """One request, paced to what the site accepts (see _pace) and waiting out throttling;
-    raises StepFailed on errors and unexpected statuses. `first`: it goes before requests
-    that are many at once (downloads) when they wait for their turn."""
+    """One request, paced to what the site accepts and waiting out throttling; raises
+    StepFailed on errors and unexpected statuses. `first`: it goes before requests that are
+    many at once (downloads) when they wait for their turn."""
     throttle, wait = args.throttle, args.throttle.wait
-    pacer = pacer_for(ctx.browser_context, url)
+    pacer = ctx.pacer(url)
     data = json.dumps(body) if body is not None else None
     if data is not None:
         headers = {"content-type": "application/json", **(headers or {})}
     for attempt in range(1, throttle.attempts + 1):
         sent = await pacer.slot(first=first)
-        try:
-            response = await ctx.browser_context.request.fetch(
-                url,
-                method=args.method,
-                params=params,
-                headers=headers,
-                data=data,
-                form=form,
-                timeout=ms(ctx.timeout),
-                fail_on_status_code=False,
-            )
-        except PlaywrightError as error:
-            raise StepFailed(
-                f"{args.method} {url} failed: {error.message.splitlines()[0]}", kind="network"
-            ) from None
-        throttled = response.status in throttle.statuses
-        if not throttled and throttle.body_contains and response.status != 204:
-            text = await response.text()
-            throttled = any(marker in text for marker in throttle.body_contains)
-        if not throttled:
+        response = await _send(ctx, args, url, params, headers, data, form)
+        if not await _throttled(response, throttle):
             pacer.accepted()
-            wanted = args.expect_status
-            if (wanted is None and 200 <= response.status < 300) or (
-                wanted and response.status in wanted
-            ):
-                return response
-            await release(response)
-            raise StepFailed(
-                f"{args.method} {url} answered {response.status} {response.status_text}",
-                kind="http",
-                status=response.status,
-            )
+            return await _expected(response, args, url)
         ctx.record.details["throttled"] = ctx.record.details.get("throttled", 0) + 1
         retry_after = response.headers.get("retry-after", "")
         await release(response)
@@ -209,6 +60,55 @@ async def fetch(
         f"{args.method} {url} was still throttled after {throttle.attempts} attempts",
         kind="http",
         status=429,
+    )
+
+
+async def _send(
+    ctx: StepContext,
+    args: RequestArgs,
+    url: str,
+    params: Any,
+    headers: Any,
+    data: str | None,
+    form: Any,
+) -> APIResponse:
+    try:
+        return await ctx.browser_context.request.fetch(
+            url,
+            method=args.method,
+            params=params,
+            headers=headers,
+            data=data,
+            form=form,
+            timeout=ms(ctx.timeout),
+            fail_on_status_code=False,
+        )
+    except PlaywrightError as error:
+        raise StepFailed(
+            f"{args.method} {url} failed: {error.message.splitlines()[0]}", kind="network"
+        ) from None
+
+
+async def _throttled(response: APIResponse, throttle: Throttle) -> bool:
+    """Whether the site said "slow down": by the status, or in the body."""
+    if response.status in throttle.statuses:
+        return True
+    if throttle.body_contains and response.status != 204:
+        text = await response.text()
+        return any(marker in text for marker in throttle.body_contains)
+    return False
+
+
+async def _expected(response: APIResponse, args: RequestArgs, url: str) -> APIResponse:
+    """The response, when its status is one the step accepts; StepFailed otherwise."""
+    wanted = args.expect_status
+    if (wanted is None and 200 <= response.status < 300) or (wanted and response.status in wanted):
+        return response
+    await release(response)
+    raise StepFailed(
+        f"{args.method} {url} answered {response.status} {response.status_text}",
+        kind="http",
+        status=response.status,
     )
 
 
@@ -245,54 +145,32 @@ def _pick(item: Any, paths: list[str]) -> Any:
     return kept
 
 
-class Request(StepModel):
-    KIND = "request"
-    TOUCHES_PAGE = False
-    request: RequestArgs
-
-    def defines(self) -> set[str]:
-        return {self.request.into} if self.request.into else set()
-
-    def summary(self) -> str:
-        return f"{self.request.method} {self.request.url}"
-
-    def bodies(self) -> dict[str, tuple[StepModel, ...]]:
-        paginate = self.request.paginate
-        return {"request.paginate.each_page": paginate.each_page} if paginate else {}
-
-    def body_scope(self) -> set[str]:
-        paginate = self.request.paginate
-        return {paginate.as_, "more", "last"} if paginate else set()
-
-    def shares_scope(self) -> bool:
-        return False  # each_page runs in a scope of its own, once a page
-
-    async def run(self, ctx: StepContext) -> None:
-        args = self.request
-        url = ctx.render_text(args.url)
-        ctx.check_origin(url)
-        ctx.record.url = url
-        parts: dict[str, Any] = {
-            "params": ctx.render_data(args.params) if args.params is not None else None,
-            "headers": ctx.render_data(args.headers) if args.headers is not None else None,
-            "json": ctx.render_data(args.body) if args.body is not None else None,
-        }
-        form = ctx.render_data(args.form) if args.form is not None else None
-        if args.paginate is None:
-            response = await fetch(
-                ctx, args, url, parts["params"], parts["headers"], parts["json"], form
-            )
-            ctx.record.details["status"] = response.status
-            try:
-                if args.into:
-                    type_ = response.headers.get("content-type", "")
-                    json_ = "json" in type_
-                    value = await _json(response, url) if json_ else await response.text()
-                    ctx.scope.set(args.into, value)
-            finally:
-                await release(response)
-            return
-        await _paginated(ctx, args, url, parts, form)
+async def run(step: Request, ctx: StepContext) -> None:
+    args = step.request
+    url = ctx.render_text(args.url)
+    ctx.check_origin(url)
+    ctx.record.url = url
+    parts: dict[str, Any] = {
+        "params": ctx.render_data(args.params) if args.params is not None else None,
+        "headers": ctx.render_data(args.headers) if args.headers is not None else None,
+        "json": ctx.render_data(args.body) if args.body is not None else None,
+    }
+    form = ctx.render_data(args.form) if args.form is not None else None
+    if args.paginate is None:
+        response = await fetch(
+            ctx, args, url, parts["params"], parts["headers"], parts["json"], form
+        )
+        ctx.record.details["status"] = response.status
+        try:
+            if args.into:
+                type_ = response.headers.get("content-type", "")
+                json_ = "json" in type_
+                value = await _json(response, url) if json_ else await response.text()
+                ctx.scope.set(args.into, value)
+        finally:
+            await release(response)
+        return
+    await _paginated(ctx, args, url, parts, form)
 
 
 async def _paginated(

@@ -14,7 +14,7 @@ that rate from the answers, the way TCP learns a window (AIMD):
 
 So a long export runs close to the site's limit with few 429s, and a site that tightens its
 limit (or a real Amazon that throttles hard) is followed down at once. The throttled request
-itself is asked again after the pause (see request.fetch).
+itself is asked again after the pause (see voicewipe.steps.request.fetch).
 
 Requests wait their turn in two queues: `first` (a listing's pages, each of which holds up the
 next one) goes before the rest (downloads, of which many wait at once).
@@ -24,10 +24,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-import weakref
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlsplit
 
 START_RATE = 100.0  # requests/s before anything is known (then doubling each second)
@@ -91,15 +89,16 @@ class Pacer:
             self._cut_at = now
 
 
-# One pacer per browser context and origin: the rate a site grants belongs to the signed-in
-# session talking to it, and goes away with the context.
-_pacers: weakref.WeakKeyDictionary[Any, dict[str, Pacer]] = weakref.WeakKeyDictionary()
+class Pacers:
+    """One pacer per origin, for one run: the rate a site grants belongs to the signed-in
+    session talking to it (the run's one browser context), and goes away with the run."""
 
+    def __init__(self) -> None:
+        self._by_origin: dict[str, Pacer] = {}
 
-def pacer_for(context: Any, url: str) -> Pacer:
-    parts = urlsplit(url)
-    origin = f"{parts.scheme}://{parts.netloc}"
-    by_origin = _pacers.setdefault(context, {})
-    if origin not in by_origin:
-        by_origin[origin] = Pacer()
-    return by_origin[origin]
+    def for_url(self, url: str) -> Pacer:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self._by_origin:
+            self._by_origin[origin] = Pacer()
+        return self._by_origin[origin]

@@ -1,0 +1,74 @@
+"""Rendering a flow's values: nested data with templates inside, one value or many at once.
+
+Both raise TemplateProblem, like the rest of templating; the engine adds what a step's
+failure needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from voicewipe.flow import template
+
+
+def render_data(value: Any, variables: Mapping[str, Any]) -> Any:
+    """Render every string inside nested maps and lists (a request's JSON body, say)."""
+    if isinstance(value, str):
+        return template.render(value, variables)
+    if isinstance(value, dict):
+        return {k: render_data(v, variables) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [render_data(v, variables) for v in value]
+    return value
+
+
+class Shape:
+    """A value rendered for many items (write's `each`): its whole-expression fields
+    evaluated in one go per item. A 100,000-record export would otherwise spend most of its
+    time starting a template a dozen times per record.
+
+    The fields are gathered into one list expression, `[(e1), (e2), ...]`, each kept as it was
+    written; the value is rebuilt around the results. Should that one evaluation fail, the
+    fields are rendered one by one, so that the error names the field as it always did.
+    """
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+        self.exprs: list[str] = []
+        self.skeleton = self._gather(value)
+        self.joined = "[" + ", ".join(f"({e})" for e in self.exprs) + "]"
+
+    def _gather(self, value: Any) -> Any:
+        if isinstance(value, str):
+            whole = template._whole_expression(value) if template.is_template(value) else None
+            if whole is None:
+                return ("text", value)
+            self.exprs.append(whole)
+            return ("expr", len(self.exprs) - 1)
+        if isinstance(value, dict):
+            return {k: self._gather(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self._gather(v) for v in value]
+        return ("data", value)
+
+    def render(self, variables: Mapping[str, Any]) -> Any:
+        if len(self.exprs) < 2:
+            return render_data(self.value, variables)
+        try:
+            results = template.evaluate(self.joined, variables)
+        except template.TemplateProblem:
+            return render_data(self.value, variables)  # fails again, field by field
+        return self._build(self.skeleton, results, variables)
+
+    def _build(self, node: Any, results: list[Any], variables: Mapping[str, Any]) -> Any:
+        if isinstance(node, dict):
+            return {k: self._build(v, results, variables) for k, v in node.items()}
+        if isinstance(node, list):
+            return [self._build(v, results, variables) for v in node]
+        tag, content = node
+        if tag == "expr":
+            return results[content]
+        if tag == "text":
+            return template.render(content, variables)
+        return content

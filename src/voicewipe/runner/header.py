@@ -1,0 +1,38 @@
+"""What a flow's header gives a run, rendered in the flow's variables: the origins it may
+visit and the outputs its caller receives. Used where a flow starts (a job, a call step)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from voicewipe.errors import StepFailed
+from voicewipe.flow.model import Flow
+from voicewipe.flow.template import TemplateProblem, render
+from voicewipe.runner.scope import Scope
+
+
+def outputs_of(flow: Flow, scope: Scope, *, partial: bool = False) -> dict[str, Any]:
+    """The flow's outputs. `partial`: leave out those that cannot be worked out yet (a flow
+    stopped part-way), instead of failing."""
+    values: dict[str, Any] = {}
+    for name, text in flow.outputs.items():
+        try:
+            values[name] = render(text, scope)
+        except TemplateProblem as problem:
+            if partial:
+                continue
+            raise StepFailed(f"output '{name}': {problem}", kind="template") from None
+    return values
+
+
+def render_origins(flow: Flow, scope: Scope) -> tuple[str, ...]:
+    """The flow's origins; one whose template gives a list (an input) adds each of its items."""
+    origins: list[str] = []
+    try:
+        for origin in flow.origins:
+            value = render(origin, scope)
+            items = value if isinstance(value, list | tuple) else [value]
+            origins.extend(str(item) for item in items if item)
+    except TemplateProblem as problem:
+        raise StepFailed(f"flow '{flow.name}' origins: {problem}", kind="template") from None
+    return tuple(origins)
