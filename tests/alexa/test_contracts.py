@@ -33,7 +33,8 @@ def _line_of(path: Path, text: str) -> int:
 BREAKS = {
     "an-output-missing": (
         "delete.yaml",
-        '  remaining: "{{ left | length if left is not none else none }}"\n',
+        '  remaining: {value: "{{ left | length if left is not none else none }}", type: integer,'
+        " nullable: true}\n",
         "",
         "outputs needs `remaining` (integer?): voicewipe reads it",
     ),
@@ -48,6 +49,12 @@ BREAKS = {
         "  to: {type: string, description:",
         "  folder: {type: string}\n  to: {type: string, description:",
         "inputs.folder has no default, and voicewipe does not pass it",
+    ),
+    "an-output-of-another-type": (
+        "list.yaml",
+        '  count: {value: "{{ listed.count }}", type: integer}',
+        '  count: {value: "{{ listed.count }}", type: string}',
+        "outputs.count gives string; voicewipe reads integer (declare {value: ..., type: integer})",
     ),
     "a-label-missing": (
         "languages/de-DE.yaml",
@@ -94,7 +101,8 @@ def test_a_broken_contract_is_one_located_line_before_any_browser(mock, vw, mend
 def test_the_line_names_where_the_output_is_missing(mended):
     _edit(
         mended / "delete.yaml",
-        '  remaining: "{{ left | length if left is not none else none }}"\n',
+        '  remaining: {value: "{{ left | length if left is not none else none }}", type: integer,'
+        " nullable: true}\n",
         "",
     )
     checked = run_cli("validate", str(mended))

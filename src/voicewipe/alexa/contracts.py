@@ -155,9 +155,25 @@ def _flow_problems(flow: Flow, contract: Contract) -> Iterator[str]:
         if spec.required and name not in passed:
             at = _at(where, "inputs", name)
             yield f"{at}: inputs.{name} has no default, and voicewipe does not pass it"
+    yield from _output_problems(flow)
+
+
+def _output_problems(flow: Flow) -> Iterator[str]:
+    """Every output the commands read is there, declared of the type they read it as."""
+    where = flow.file
     for name, said in reads_of(flow.name).items():
-        if name not in flow.outputs:
+        output = flow.outputs.get(name)
+        if output is None:
             yield f"{_at(where, 'outputs')}: outputs needs `{name}` ({said}): voicewipe reads it"
+            continue
+        if output.type + ("?" if output.nullable else "") != said:
+            at = _at(where, "outputs", name)
+            nullable = ", nullable: true" if said.endswith("?") else ""
+            wanted = f"type: {said.rstrip('?')}{nullable}"
+            yield (
+                f"{at}: outputs.{name} gives {output.said()}; voicewipe reads "
+                f"{said.replace('?', ' or none')} (declare {{value: ..., {wanted}}})"
+            )
 
 
 def _label_problems(root: Path, languages: list[str], used: set[str]) -> Iterator[str]:

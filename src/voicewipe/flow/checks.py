@@ -99,8 +99,8 @@ def check_flow(doc: YamlDoc, flow: Flow) -> None:
     for sub_path, text, is_expr in _strings(flow.mask, ("mask",)):
         _check_text(doc, sub_path, text, is_expr, inputs)
     known = check_steps(doc, flow.steps, ("steps",), inputs)
-    for name, text in flow.outputs.items():
-        _check_text(doc, ("outputs", name), text, False, known)
+    for name, spec in flow.outputs.items():
+        _check_text(doc, ("outputs", name), spec.value, False, known)
     check_secrets(doc, flow)
 
 
@@ -113,8 +113,8 @@ def check_secrets(doc: YamlDoc, flow: Flow) -> None:
     if not secrets:
         return
     _secret_steps(doc, flow.steps, ("steps",), set(secrets))
-    for name, text in flow.outputs.items():
-        _no_secret(doc, ("outputs", name), text, secrets, "an output")
+    for name, spec in flow.outputs.items():
+        _no_secret(doc, ("outputs", name), spec.value, secrets, "an output")
 
 
 def _secret_steps(

@@ -87,6 +87,44 @@ class InputSpec(Model):
         return self
 
 
+OutputType = Literal["any", "string", "integer", "number", "boolean", "list", "map"]
+
+
+class OutputSpec(Model):
+    """An output: its template, and the type of what it gives (checked when the flow ends;
+    `voicewipe validate` checks an Alexa flow's against what the commands read). A plain
+    template is an output of any type."""
+
+    value: str = Field(description="a template over the flow's variables")
+    type: OutputType = "any"
+    nullable: bool = Field(False, description="it may also be none")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"value": value} if isinstance(value, str) else value
+
+    def fits(self, value: Any) -> bool:
+        if value is None:
+            return self.nullable or self.type == "any"
+        kinds: dict[str, tuple[type, ...]] = {
+            "any": (object,),
+            "string": (str,),
+            "integer": (int,),
+            "number": (int, float),
+            "boolean": (bool,),
+            "list": (list, tuple),
+            "map": (dict,),
+        }
+        if isinstance(value, bool) and self.type in ("integer", "number"):
+            return False
+        return isinstance(value, kinds[self.type])
+
+    def said(self) -> str:
+        """The type in words: integer, or `integer or none`."""
+        return f"{self.type} or none" if self.nullable else self.type
+
+
 FLOW_NAME = r"^[a-z0-9][a-z0-9._-]*$"
 
 
@@ -99,8 +137,10 @@ class Flow(Model):
         (), description="origins the flow may visit (scheme://host[:port], '*.' wildcards)"
     )
     inputs: dict[Annotated[str, Field(pattern=IDENT)], InputSpec] = Field(default_factory=dict)
-    outputs: dict[Annotated[str, Field(pattern=IDENT)], str] = Field(
-        default_factory=dict, description="values a caller receives: templates over variables"
+    outputs: dict[Annotated[str, Field(pattern=IDENT)], OutputSpec] = Field(
+        default_factory=dict,
+        description="values a caller receives: a template over variables, or {value: "
+        "template, type: integer|string|boolean|list|map|number|any, nullable: true}",
     )
     mask: tuple[Selector, ...] = Field(
         (), description="elements hidden in every screenshot (secret inputs)"

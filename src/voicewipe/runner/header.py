@@ -15,13 +15,21 @@ def outputs_of(flow: Flow, scope: Scope, *, partial: bool = False) -> dict[str, 
     """The flow's outputs. `partial`: leave out those that cannot be worked out yet (a flow
     stopped part-way), instead of failing."""
     values: dict[str, Any] = {}
-    for name, text in flow.outputs.items():
+    for name, spec in flow.outputs.items():
         try:
-            values[name] = render(text, scope)
+            value = render(spec.value, scope)
         except TemplateProblem as problem:
             if partial:
                 continue
             raise StepFailed(f"output '{name}': {problem}", kind="template") from None
+        if not spec.fits(value):
+            if partial:
+                continue
+            raise StepFailed(
+                f"output '{name}' is {value!r}, not {spec.said()} ({flow.file}: outputs.{name})",
+                kind="template",
+            )
+        values[name] = value
     return values
 
 

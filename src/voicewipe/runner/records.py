@@ -14,6 +14,7 @@ from types import MappingProxyType
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
+from voicewipe.errors import StepFailed
 from voicewipe.flow.model import StepModel
 from voicewipe.flow.template import TemplateProblem, is_template, render_text
 from voicewipe.redact import redact
@@ -34,6 +35,11 @@ _SUMS = MappingProxyType(
 _FLAGS = ("missing",)
 
 
+# The most steps one run may start: an export of a million recordings takes a few million (a
+# step or two a recording), and a flow whose loops multiply into billions is stopped instead.
+MAX_STEPS = 50_000_000
+
+
 class Records:
     def __init__(self, *, screenshots: bool) -> None:
         self.screenshots = screenshots
@@ -47,6 +53,14 @@ class Records:
     def open(self, step: StepModel, parent: int | None, scope: Scope) -> StepRecord:
         """The record of a step about to run."""
         self._counter += 1
+        if self._counter > MAX_STEPS:
+            # Every loop has its own bound (repeat's max, paginate's max_pages, a list's
+            # length); loops inside loops multiply them, and this bounds the product.
+            raise StepFailed(
+                f"the run has done {MAX_STEPS:,} steps, the most a run may do; a loop in the "
+                f"flow ({step.location}) does far more work than any flow needs",
+                kind="template",
+            )
         record = StepRecord(
             number=self._counter,
             label=title(step, scope),

@@ -14,7 +14,14 @@ from playwright.async_api import APIResponse
 from playwright.async_api import Error as PlaywrightError
 
 from voicewipe.errors import StepFailed
-from voicewipe.flow.steps.request import Paginate, Request, RequestArgs, Split, Throttle
+from voicewipe.flow.steps.request import (
+    MAX_PAGES,
+    Paginate,
+    Request,
+    RequestArgs,
+    Split,
+    Throttle,
+)
 from voicewipe.flow.template import get_path
 from voicewipe.runner.context import StepContext
 from voicewipe.steps._act import ms
@@ -237,9 +244,14 @@ def _limits(ctx: StepContext, paginate: Paginate) -> tuple[int, list[str] | None
     max_pages = paginate.max_pages
     if isinstance(max_pages, str):
         max_pages = ctx.render(max_pages)
-    if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1:
+    if (
+        isinstance(max_pages, bool)
+        or not isinstance(max_pages, int)
+        or not 1 <= max_pages <= MAX_PAGES
+    ):
         raise StepFailed(
-            f"paginate max_pages must be a whole number >= 1, not {max_pages!r}", kind="template"
+            f"paginate max_pages must be a whole number from 1 to {MAX_PAGES:,}, not {max_pages!r}",
+            kind="template",
         )
     keep: Any = paginate.keep
     if isinstance(keep, str):

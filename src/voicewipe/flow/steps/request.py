@@ -40,6 +40,9 @@ class Throttle(Model):
     max_wait: Duration = 60.0
 
 
+MAX_PAGES = 1_000_000  # 50 million records at Amazon's page size: more than any history
+
+
 class Split(Model):
     """The range a request carries, listed in time windows side by side (see _paginate)."""
 
@@ -103,8 +106,8 @@ class Paginate(Model):
 
     @model_validator(mode="after")
     def _some_pages(self) -> Paginate:
-        if isinstance(self.max_pages, int) and self.max_pages < 1:
-            raise ValueError("max_pages must be 1 or more")
+        if isinstance(self.max_pages, int) and not 1 <= self.max_pages <= MAX_PAGES:
+            raise ValueError(f"max_pages must be from 1 to {MAX_PAGES:,}")
         return self
 
 

@@ -19,7 +19,9 @@ class ScrollArgs(Model):
     container: Selector | None = Field(
         None, description="the scrolling element (default: the page)"
     )
-    max: int | None = Field(None, ge=1, description="most scrolls; required with until_*")
+    max: int | None = Field(
+        None, ge=1, le=10_000, description="most scrolls; required with until_*"
+    )
     settle: Duration = Field(2.0, description="how long a scroll may take to bring new items")
 
     @model_validator(mode="before")
