@@ -13,6 +13,8 @@ import pytest
 
 from clirun import run_cli
 
+pytestmark = pytest.mark.unit
+
 BASE = ["schedule", "--account", "a@example.com", "--marketplace", "amazon.de"]
 
 

@@ -14,6 +14,8 @@ import pytest
 from voicewipe.alexa.archive import Archive, ForeignExport, audio_file_name
 from voicewipe.errors import SafetyRefusal, UsageError
 
+pytestmark = pytest.mark.unit  # no browser, no site: the archive on its own
+
 ALWAYS = 2**53  # a range's open end
 
 

@@ -5,6 +5,7 @@ made on the site in between, and a retention that deletes unexported recordings 
 from __future__ import annotations
 
 import json
+import time
 
 DEFAULTS = {"retention": "UNTIL_DELETED", "deletion_by_voice": False, "data_improves_alexa": True}
 
@@ -25,7 +26,12 @@ def test_rehearsal_changes_nothing(mock, vw):
     assert summary["outcome"] == "rehearsal"
     assert summary["auto_delete"]["rehearsal"] is True
     assert summary["auto_delete"]["retention"] == "until-deleted"  # what the page showed
-    assert 0 < summary["auto_delete"]["would_delete"] < before["histories"]["voice"]["total"]
+    # What it would delete is what the site holds older than the setting keeps (keep_days in
+    # flows/alexa/auto-delete.yaml: 89 days for 3-months), counted from the mock's own keys.
+    cutoff = time.time() * 1000 - 89 * 86_400_000
+    older = [k for k in mock.keys("voice")["present"] if int(k.split("#")[1]) < cutoff]
+    assert 0 < len(older) < before["histories"]["voice"]["total"]
+    assert summary["auto_delete"]["would_delete"] == len(older)
     assert not (done.archive() / "settings.json").exists()
 
 

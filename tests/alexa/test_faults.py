@@ -3,10 +3,11 @@ switched on, then checks the outcome (finished, or stopped with the right exit c
 and screenshot) and, through the mock's keys and the export on disk, that nothing was lost,
 doubled or half-taken (tests/alexa/invariants.py).
 
-The main suite runs every case once, with one or two kill points; the whole matrix, with
-more kill points, is behind one command (README, "Reliability"):
+The main suite (scripts/test) runs every case once, killing an export at one random point;
+the whole matrix, with six kill points of each command and the `reliability` cases, is behind
+one command (README, "Reliability"):
 
-    VOICEWIPE_RELIABILITY=full scripts/test tests/alexa/test_faults.py tests/alexa/test_property.py
+    scripts/reliability
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ def test_five_percent_of_requests_fail_with_503(mock, vw):
     assert invariants.check(mock, done.out)["deleted"] == 60
 
 
+@pytest.mark.reliability  # scripts/test: test_throttling.py's throttled export waits out its 429s
 def test_throttling_is_waited_out(mock, vw):
     mock.reset(recordings=60, rate_limit=15, rate_burst=3)
     done = vw("wipe", "--yes", "--json")
@@ -117,6 +119,7 @@ def test_the_session_ends_in_the_middle_of_a_delete(mock, vw):
     assert invariants.check(mock, done.out)["deleted"] == 40
 
 
+@pytest.mark.reliability  # scripts/test: test_signin.py's headless CAPTCHA stops with exit 3
 def test_a_captcha_in_the_middle_of_a_headless_run(mock, vw):
     mock.reset(recordings=60, session_max_requests=25)
     first = vw("export", "--json", "--no-audio")  # a saved session to start the next run on
@@ -179,7 +182,9 @@ def test_the_browser_killed_in_the_middle_of_an_export(mock, vw, out, tmp_path):
     assert invariants.check(mock, out)["deleted"] == 200
 
 
-@pytest.mark.parametrize("command", ["export", "wipe"])
+# The main suite kills an export once (test_export.py kills one too); the wipe's kills, which
+# take twice as long, are scripts/reliability's.
+@pytest.mark.parametrize("command", ["export", pytest.param("wipe", marks=pytest.mark.reliability)])
 def test_killed_at_random_points_then_run_again(mock, vw, out, tmp_path, command):
     """SIGKILL at a random moment (seeded, printed on failure), then the same command again,
     until it completes; the promises hold after every kill."""

@@ -26,7 +26,10 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def display() -> Iterator[str]:
-    """A virtual X display of our own, gone when the module's tests are done."""
+    """A virtual X display of our own, gone when the module's tests are done. Each xdist
+    worker that runs these tests starts its own: -displayfd has Xvfb take the first display
+    number no other X server holds (its lock file is made atomically), so two started at once
+    never share one, and each worker's xdotool and browser see only their own windows."""
     read, write = os.pipe()
     # -displayfd: Xvfb picks a free display number and writes it when it is ready.
     server = subprocess.Popen(

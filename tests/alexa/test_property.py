@@ -84,6 +84,7 @@ class Promise(RuleBasedStateMachine):
         self.folder = Path(tempfile.mkdtemp(prefix="example-", dir=self.root))
         self.out = self.folder / "out"
         self.on_purpose: set[str] = set()
+        self.damaged: set[str] = set()  # audio files changed in place by the_export_is_damaged
         self.commands = 0
 
     def _vw(self, *args: str) -> int:
@@ -175,6 +176,7 @@ class Promise(RuleBasedStateMachine):
                 data[-1] ^= 0xFF
                 files[0].write_bytes(bytes(data))
                 os.utime(files[0], ns=(before.st_atime_ns, before.st_mtime_ns))
+                self.damaged.add(files[0].name)
             return
         lines = history.read_text(encoding="utf-8").splitlines(True) if history.exists() else []
         if len(lines) > 1:
@@ -188,7 +190,9 @@ class Promise(RuleBasedStateMachine):
     # --- what must hold after each of them --------------------------------------------------------
     @invariant()
     def nothing_lost_doubled_or_half_taken(self) -> None:
-        invariants.check(self.mock, self.out, deleted_on_purpose=self.on_purpose)
+        invariants.check(
+            self.mock, self.out, deleted_on_purpose=self.on_purpose, damaged_on_purpose=self.damaged
+        )
 
 
 def test_the_promise_holds_whatever_happens(mock_server: MockSite, tmp_path: Path) -> None:

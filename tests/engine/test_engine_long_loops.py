@@ -10,6 +10,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from clirun import run_cli
 from voicewipe.runner.pace import CUT, Pacer
 
@@ -98,6 +100,7 @@ def test_quiet_steps_of_a_loop_are_counted_on_its_line(tmp_path):
     assert labels[-1] == "After"
 
 
+@pytest.mark.unit
 def test_the_pacer_spaces_requests_and_pauses_them_all_when_throttled():
     async def scenario() -> dict[str, float]:
         pacer = Pacer(rate=100.0, slow_start=False)

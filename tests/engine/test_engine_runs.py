@@ -119,7 +119,15 @@ def test_run_json_step_fields(runs, site):
     run = runs("control.yaml")
     for step in run.steps:
         assert set(step) >= RUN_FIELDS, step["label"]
-        assert step["duration_ms"] >= 0
+        assert isinstance(step["duration_ms"], int), step["label"]
+    # Durations are the steps' own, in milliseconds: "Try until ready" waits out its `expect`
+    # (timeout 0.3 s) twice before the third click makes the page ready; a step takes at least
+    # as long as the steps inside it, one after another; and none outlasts the run.
+    assert run.step("Try until ready")["duration_ms"] >= 2 * 300
+    for step in run.steps:
+        inside = [s["duration_ms"] for s in run.steps if s["parent"] == step["number"]]
+        assert step["duration_ms"] >= sum(inside), step["label"]
+        assert step["duration_ms"] <= run.data["duration_ms"], step["label"]
     greet = run.step("Greet")
     assert {k: greet[k] for k in ("kind", "file", "line", "parent", "outcome", "url")} == {
         "kind": "call",

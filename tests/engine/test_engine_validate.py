@@ -185,6 +185,7 @@ BROKEN = [
 ]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("name", "message"), BROKEN, ids=[name for name, _ in BROKEN])
 def test_broken_flow_message(cli, name, message):
     result = cli("validate", f"broken/{name}.yaml")
@@ -192,12 +193,14 @@ def test_broken_flow_message(cli, name, message):
     assert result.err == f"{message}\n1 of 1 flow(s) invalid\n"
 
 
+@pytest.mark.unit
 def test_the_corpus_has_a_message_for_every_broken_file():
     on_disk = {path.stem for path in (HERE / "broken").glob("*.yaml")}
     assert on_disk == {name for name, _ in BROKEN}
     assert len(on_disk) >= 22
 
 
+@pytest.mark.unit
 def test_validate_of_every_broken_file_at_once_prints_no_traceback(cli):
     files = sorted(f"broken/{path.name}" for path in (HERE / "broken").glob("*.yaml"))
     result = cli("validate", *files)
@@ -209,6 +212,7 @@ def test_validate_of_every_broken_file_at_once_prints_no_traceback(cli):
     assert len(result.err.splitlines()) == len(files) + 1
 
 
+@pytest.mark.unit
 def test_validate_mixes_good_and_bad_files(cli):
     result = cli("validate", "flows/control.yaml", "broken/no_steps.yaml", "nowhere.yaml")
     assert result.code == 2
@@ -220,6 +224,7 @@ def test_validate_mixes_good_and_bad_files(cli):
     )
 
 
+@pytest.mark.unit
 def test_validate_of_a_folder_checks_every_flow_in_it(cli):
     result = cli("validate", "broken")
     files = sorted((HERE / "broken").glob("*.yaml"))
@@ -228,6 +233,7 @@ def test_validate_of_a_folder_checks_every_flow_in_it(cli):
     assert result.out == ""
 
 
+@pytest.mark.unit
 def test_validate_of_the_alexa_flows_folder_checks_its_data_files_too(cli):
     result = cli("validate", str(ROOT / "flows" / "alexa"))
     assert (result.code, result.err) == (0, "")
@@ -239,6 +245,7 @@ def test_validate_of_the_alexa_flows_folder_checks_its_data_files_too(cli):
     assert said["delete.yaml"].startswith("ok (delete, ")
 
 
+@pytest.mark.unit
 def test_every_test_flow_and_the_sample_are_valid(cli):
     flows = sorted(f"flows/{path.name}" for path in (HERE / "flows").glob("*.yaml"))
     sample = str(ROOT / "flows" / "examples" / "sample.yaml")
@@ -248,6 +255,7 @@ def test_every_test_flow_and_the_sample_are_valid(cli):
     assert result.out.endswith(": ok (sample, 15 steps)\n")
 
 
+@pytest.mark.unit
 def test_retry_on_key_is_text_not_a_yaml_boolean(cli, tmp_path):
     # YAML 1.1 reads `on` as true; a flow's `on:` must stay the key retry documents.
     flow = tmp_path / "retry.yaml"
@@ -294,6 +302,7 @@ CLI_ERRORS = [
 ]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("argv", "message"), CLI_ERRORS)
 def test_cli_mistake(cli, tmp_path, argv, message):
     result = cli(*argv, "--out", str(tmp_path))
@@ -301,6 +310,7 @@ def test_cli_mistake(cli, tmp_path, argv, message):
     assert not (tmp_path / "runs").exists()  # refused before any run folder or browser
 
 
+@pytest.mark.unit
 def test_unknown_option_is_one_clean_line(cli):
     result = cli("run", "flows/tiny.yaml", "--frobnicate")
     assert (result.code, result.err) == (
@@ -309,6 +319,7 @@ def test_unknown_option_is_one_clean_line(cli):
     )
 
 
+@pytest.mark.unit
 def test_unknown_option_exits_2_without_traceback(cli):
     result = cli("run", "flows/tiny.yaml", "--frobnicate")
     assert result.code == 2
@@ -320,6 +331,7 @@ def test_unknown_option_exits_2_without_traceback(cli):
 # --- The schema ---------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_schema_is_json_schema_with_every_step_kind(cli):
     result = cli("schema")
     assert (result.code, result.err) == (0, "")
@@ -336,12 +348,14 @@ def test_schema_is_json_schema_with_every_step_kind(cli):
     assert len(MODELS) == 25
 
 
+@pytest.mark.unit
 def test_committed_schema_is_up_to_date(cli):
     result = cli("schema")
     committed = json.loads((ROOT / "flows" / "flow.schema.json").read_text(encoding="utf-8"))
     assert json.loads(result.out) == committed, "run: voicewipe schema > flows/flow.schema.json"
 
 
+@pytest.mark.unit
 def test_validate_knows_the_alexa_data_files_given_one_by_one(cli):
     alexa = ROOT / "flows" / "alexa"
     result = cli(
@@ -354,6 +368,7 @@ def test_validate_knows_the_alexa_data_files_given_one_by_one(cli):
     ]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("text", "said"),
     [

@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 
 from voicewipe.steps._paginate import Paging, Windows, paginate_windows
 
+pytestmark = pytest.mark.unit  # the windows against a feed in memory
+
 
 class Feed:
     """A paginated, newest-first feed over (time, key) items; counts what it was asked."""

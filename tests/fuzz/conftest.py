@@ -53,6 +53,18 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("cases")
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On an xdist worker: the tally goes to the controller, which prints the line for all the
+    workers (tests/conftest.py)."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None and TALLY:
+        output["loader_fuzz"] = {
+            "tally": dict(TALLY),
+            "examples": EXAMPLES,
+            "seconds": time.monotonic() - _started,
+        }
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     total = TALLY["loaded"] + TALLY["refused"]
     if not total:
