@@ -7,6 +7,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.unit
+
 SRC = Path(__file__).resolve().parents[1] / "src" / "voicewipe"
 # The mock site itself, and the command line's two doors to it (--mock, `voicewipe mock-site`).
 MOCK_SIDE = {"mock", "cli/mocksite.py", "cli/mock_site.py"}
