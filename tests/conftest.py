@@ -54,7 +54,12 @@ RELIABILITY_FILES = (
 )
 # Tests that must not run side by side with each other: both run scripts/voicewipe, whose
 # set-up may install the package into .venv.
-XDIST_GROUPS = {"test_scripts.py": "scripts"}
+XDIST_GROUPS = {
+    "test_scripts.py": "scripts",
+    # These scrub the one Secret Service the workers share, item by item: side by side, one
+    # test's scrub would read an item another test is deleting.
+    "alexa/test_credentials.py": "keyring",
+}
 
 
 @pytest.fixture(scope="session")

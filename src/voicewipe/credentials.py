@@ -76,7 +76,14 @@ def _call(action: str, function: Any, *args: str) -> Any:
 
     backend()
     try:
-        return function(SERVICE, *args)
+        try:
+            return function(SERVICE, *args)
+        except Exception as error:
+            # The Secret Service lists an item, then another program deletes it before it is
+            # read (two voicewipe runs, a keyring manager): asked again, it is simply not there.
+            if type(error).__name__ != "ItemNotFoundException":
+                raise
+            return function(SERVICE, *args)
     except PasswordDeleteError:
         raise  # nothing to delete: the caller's business, not a broken keyring
     except KeyringError as error:
