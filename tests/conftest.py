@@ -14,14 +14,15 @@ Tiers (pyproject.toml registers them; `-m unit`, `-m "not reliability"`, ...):
 A test whose tier differs from its folder's says so with its own marker (a whole file with
 `pytestmark`); every test has exactly one.
 
-Several workers: each has its own session, so the session-scoped servers (the mock site, the
-engine's pages and API) are one per worker, each on a free port of 127.0.0.1. Tests that share
-a session-scoped cache of runs (the engine's `runs`) go to one worker per file, and the two
-tests of scripts/voicewipe to one worker (`--dist loadgroup`). Every test has a state folder
-(XDG_STATE_HOME: saved sign-ins, the user log, locks) of its own. The keyring is one Secret
-Service for all workers: tests use accounts of their own, and the one key every saved sign-in
-is encrypted with is made before the workers start (two workers making it at once would leave
-one of them with a key that is no longer the keyring's).
+Several workers (scripts/test: pytest-xdist, `--dist loadfile`): each has its own session, so
+the session-scoped servers (the mock site, the engine's pages and API) are one per worker,
+each on a free port of 127.0.0.1, and a file's tests run on one worker, one after another:
+those that share a session-scoped cache (the engine's `runs`), a module's Xvfb display, or
+scripts/voicewipe's set-up never meet a copy of themselves on another worker. Every test has
+a state folder (XDG_STATE_HOME: saved sign-ins, the user log, locks) of its own. The keyring is
+one Secret Service for all workers: tests use accounts of their own, and the one key every
+saved sign-in is encrypted with is made before the workers start (two workers making it at
+once would leave one of them with a key that is no longer the keyring's).
 """
 
 from __future__ import annotations
@@ -46,20 +47,7 @@ FOLDER_TIERS = {
 }
 # scripts/reliability runs these files whole: a `reliability` test anywhere else would run
 # nowhere.
-RELIABILITY_FILES = (
-    "alexa/test_faults.py",
-    "alexa/test_property.py",
-    "alexa/test_export.py",
-    "fuzz/",
-)
-# Tests that must not run side by side with each other: both run scripts/voicewipe, whose
-# set-up may install the package into .venv.
-XDIST_GROUPS = {
-    "test_scripts.py": "scripts",
-    # These scrub the one Secret Service the workers share, item by item: side by side, one
-    # test's scrub would read an item another test is deleting.
-    "alexa/test_credentials.py": "keyring",
-}
+RELIABILITY_FILES = ("alexa/test_faults.py", "alexa/test_property.py", "fuzz/")
 
 
 @pytest.fixture(scope="session")
@@ -81,14 +69,13 @@ def _state_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
 
 
-# --- tiers and groups ------------------------------------------------------------------------
+# --- tiers ---------------------------------------------------------------------------------
 def _where(item: pytest.Item) -> str:
     return Path(item.path).resolve().relative_to(HERE).as_posix()
 
 
-@pytest.hookimpl(tryfirst=True)  # before -m deselects, and before xdist reads the groups
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    groups = config.pluginmanager.hasplugin("xdist") and config.getoption("dist") == "loadgroup"
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by them
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         where = _where(item)
         tiers = {mark.name for mark in item.iter_markers() if mark.name in TIERS}
@@ -106,12 +93,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             raise pytest.UsageError(
                 f"{item.nodeid}: scripts/reliability runs only {', '.join(RELIABILITY_FILES)}"
             )
-        if groups:
-            group = XDIST_GROUPS.get(where)
-            if group is None and "runs" in getattr(item, "fixturenames", ()):
-                group = f"runs:{where}"  # the engine's runs, cached per session (worker)
-            if group is not None:
-                item.add_marker(pytest.mark.xdist_group(group))
 
 
 # --- several workers -------------------------------------------------------------------------
