@@ -117,3 +117,8 @@ class BrowserNotFound(VoicewipeError):
     """No browser to drive; the message says what to install."""
 
     exit_code = ExitCode.INVALID
+
+
+class TemplateProblem(Exception):
+    """A template that cannot be parsed or rendered; the caller adds the location (and turns
+    it into a FlowError or a StepFailed)."""

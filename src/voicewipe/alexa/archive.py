@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import json
 import os
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -28,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from voicewipe import __version__
+from voicewipe import __version__, jsonlines
 from voicewipe.alexa import archive_audio, archive_manifest
 from voicewipe.alexa.archive_audio import Measured
 from voicewipe.alexa.archive_index import (
@@ -211,9 +210,9 @@ class Archive:
         Returns how many were new."""
         path = self.parts_dir / f"merge-{os.getpid()}-{next(_spool_numbers)}.jsonl"
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding="utf-8") as out:
+        with path.open("wb") as out:
             for line in lines:
-                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+                out.write(jsonlines.line(line))
         spool = LineFile(path)
         self._spools.append(spool)
         return self.take(name, spool, audio=audio)[1]

@@ -9,7 +9,6 @@ again only to write the history file, one at a time.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future
@@ -18,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from voicewipe import jsonlines
 from voicewipe.errors import UsageError
 
 HISTORY_FILES = {
@@ -162,7 +162,7 @@ class History:
 def utterance_id(entry: Entry) -> str | None:
     """The record's utterance id: kept while its audio is to fetch, else read from its line."""
     if entry.uid is None and entry.has_audio is not False:
-        found = json.loads(entry.source.line_at(entry.offset)).get("utterance_id")
+        found = jsonlines.loads(entry.source.line_at(entry.offset)).get("utterance_id")
         entry.uid = found or None
     return entry.uid
 
@@ -177,7 +177,7 @@ def fetch_item(key: str, entry: Entry) -> dict[str, str]:
 def parse_record(raw: bytes, where: str) -> dict[str, Any]:
     """An export line as a record; `where` (file and line, or byte) starts the error."""
     try:
-        record = json.loads(raw)
+        record = jsonlines.loads(raw)
     except ValueError:
         raise UsageError(
             f"{where}: not a JSON line; the export is damaged, move it aside and export again"
@@ -200,7 +200,7 @@ def lines_of(
             if source not in readers:
                 readers[source] = source.open("rb")
             readers[source].seek(entry.offset)
-            yield key, json.loads(readers[source].readline())
+            yield key, jsonlines.loads(readers[source].readline())
     finally:
         for reader in readers.values():
             reader.close()

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
+from voicewipe import jsonlines
 from voicewipe.alexa.archive_index import Entry, History, LineFile, lines_of, parse_record
 from voicewipe.errors import UsageError
 from voicewipe.fsutil import atomic_writer
@@ -101,7 +101,7 @@ def write_history_file(history: History, path: Path) -> None:
         for (_, entry), (_, record) in zip(order, records, strict=True):
             record["timestamp_ms"] = entry.timestamp_ms
             record["audio"], record["has_audio"] = entry.audio, entry.has_audio
-            data = (json.dumps(record, ensure_ascii=False) + "\n").encode()
+            data = jsonlines.line(record)
             out.write(data)
             digest.update(data)
             offsets.append(position)

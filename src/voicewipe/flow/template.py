@@ -11,108 +11,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, meta, nodes
+from jinja2 import filters as jinja_filters
+from jinja2.nativetypes import NativeCodeGenerator
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from voicewipe.errors import TemplateProblem as TemplateProblem
+from voicewipe.flow import filters
 from voicewipe.secret import Secret, SecretLeak
 
 _WHOLE = re.compile(r"^\s*\{\{(?P<expr>.*?)\}\}\s*$", re.DOTALL)
-
-
-class TemplateProblem(Exception):
-    """A template that cannot be parsed or rendered; the caller adds the location."""
-
-
-def _epoch_ms(value: Any) -> int:
-    """A date or datetime (or ISO text) as milliseconds since the epoch, UTC."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if isinstance(value, datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return int(aware.timestamp() * 1000)
-    if isinstance(value, date):
-        return int(datetime(value.year, value.month, value.day, tzinfo=UTC).timestamp() * 1000)
-    if isinstance(value, int | float):
-        return int(value)
-    raise TemplateProblem(f"epoch_ms: cannot turn {type(value).__name__} into a time")
-
-
-def _iso(value: Any) -> str:
-    """Milliseconds since the epoch (or a date) as UTC ISO 8601 text."""
-    if isinstance(value, int | float):
-        moment = datetime.fromtimestamp(value / 1000, UTC)
-        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    raise TemplateProblem(f"iso: cannot turn {type(value).__name__} into a time")
-
-
-def get_path(value: Any, path: str, default: Any = None) -> Any:
-    """Follow a dotted path into nested maps and lists: `record | get('device.deviceName')`."""
-    current = value
-    for part in path.split("."):
-        if isinstance(current, Mapping) and part in current:
-            current = current[part]
-        elif isinstance(current, list | tuple) and part.lstrip("-").isdigit():
-            index = int(part)
-            if not -len(current) <= index < len(current):
-                return default
-            current = current[index]
-        else:
-            return default
-    return current
-
-
-def _where(items: Any, path: str, wanted: Any) -> list[Any]:
-    """The items whose field at `path` is `wanted` (or one of them, given a list):
-    `r.voiceHistoryRecordItems | where('recordItemType', ['CUSTOMER_TRANSCRIPT'])`. What
-    selectattr does, at a fraction of its cost: a listing maps 100,000 records with it."""
-    if not isinstance(items, list | tuple):
-        return []
-    choices = wanted if isinstance(wanted, list | tuple) else (wanted,)
-    return [item for item in items if get_path(item, path) in choices]
-
-
-def _count_in(text: Any, wording: Any) -> int | None:
-    """The number a page put in its wording: `"300 recordings deleted." | count_in("{count}
-    recordings deleted.")` is 300; none where the text is not that wording. The wording comes
-    from a language file, so a page reworded is mended there."""
-    if not isinstance(text, str) or not isinstance(wording, str) or "{count}" not in wording:
-        return None
-    before, _, after = wording.partition("{count}")
-    pattern = (
-        re.escape(before.strip()) + r"\s*([0-9][0-9,.\u202f\u00a0 ]*)\s*" + re.escape(after.strip())
-    )
-    found = re.search(pattern, " ".join(text.split()))
-    if found is None:
-        return None
-    digits = re.sub(r"[^0-9]", "", found[1])
-    return int(digits) if digits else None
-
-
-def _totp(value: Any) -> Secret:
-    """The current one-time code (RFC 6238) for a TOTP secret, itself a secret: it can only be
-    filled in, and it is scrubbed from logs like the key it came from."""
-    import pyotp
-
-    if not isinstance(value, Secret):
-        raise TemplateProblem("totp: give it a secret input (the authenticator key)")
-    try:
-        code = pyotp.TOTP(value.reveal().replace(" ", "").upper()).now()
-    except (ValueError, TypeError):  # binascii.Error is a ValueError
-        raise TemplateProblem(
-            f"totp: secret '{value.name}' is not a base32 authenticator key"
-        ) from None
-    return Secret(f"{value.name} code", code, origins=value.origins)
-
-
-def _now_ms() -> int:
-    """The time now, in milliseconds since the epoch: a range that ends "now" when it is asked."""
-    return int(datetime.now(UTC).timestamp() * 1000)
 
 
 # What a template may build. A page of the site's JSON is kilobytes and an export line less;
@@ -149,6 +60,9 @@ def _limit(what: str) -> TemplateProblem:
     )
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 class _Environment(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "+"})
 
@@ -157,6 +71,13 @@ class _Environment(ImmutableSandboxedEnvironment):
             return False  # not even .reveal: only a fill step may reveal a secret
         return super().is_safe_attribute(obj, attr, value)
 
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # `record.field` of the site's JSON, without the AttributeError Jinja's way costs
+        # first (a plain dict's attributes are its class's: those still win, as in Jinja).
+        if type(obj) is dict and attribute in obj and attribute not in _DICT_ATTRIBUTES:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         too_big = _too_big(operator, left, right)
         if too_big is not None:
@@ -164,14 +85,36 @@ class _Environment(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+class _EachEnvironment(_Environment):
+    """The same sandbox, whose templates yield each `{{ }}`'s value as it is (not as text):
+    one loop over a page of items (evaluate_each)."""
+
+    code_generator_class = NativeCodeGenerator
+
+
+_SYNC_FILTERS = [name for name in dir(jinja_filters) if name.startswith("sync_do_")]
+
+
 @lru_cache(maxsize=1)
 def environment() -> _Environment:
-    env = _Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    return _configured(_Environment)
+
+
+@lru_cache(maxsize=1)
+def _each_environment() -> _Environment:
+    return _configured(_EachEnvironment)
+
+
+def _configured(kind: type[_Environment]) -> _Environment:
+    env = kind(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    # Jinja's own list filters without their wrappers for async templates (which these are
+    # not): the same functions, without a check per call that a listing makes millions of.
     env.filters.update(
-        epoch_ms=_epoch_ms, iso=_iso, get=get_path, totp=_totp, count_in=_count_in, where=_where
+        {name.removeprefix("sync_do_"): getattr(jinja_filters, name) for name in _SYNC_FILTERS}
     )
+    env.filters.update(filters.FILTERS)
     env.globals.clear()  # no range(), lipsum() or dict(): data in, data out
-    env.globals["now_ms"] = _now_ms
+    env.globals["now_ms"] = filters.now_ms
     return env
 
 
@@ -282,6 +225,30 @@ def evaluate(expr: str, variables: Mapping[str, Any]) -> Any:
         return _compile_expression(expr)(**_given(f"{{{{ {expr} }}}}", variables))
     except (TemplateError, SecretLeak, TemplateProblem, TypeError, ValueError) as error:
         raise TemplateProblem(_explain(error)) from None
+
+
+_ITEMS = "voicewipe_each_items_"
+
+
+@lru_cache(maxsize=256)
+def _compile_each(expr: str, name: str) -> Any:
+    source = f"{{% for {name} in {_ITEMS} %}}{{{{ {expr} }}}}{{% endfor %}}"
+    return _each_environment().from_string(source), source
+
+
+def evaluate_each(expr: str, name: str, items: list[Any], variables: Mapping[str, Any]) -> Any:
+    """`expr` evaluated for each of `items` bound to `name`: [evaluate(expr, {name: item}) for
+    each item], in one run of Jinja for them all (a page of a listing, say) rather than one
+    each: starting an evaluation costs more than most export lines' fields."""
+    try:
+        compiled, source = _compile_each(expr, name)
+        given = {**_given(source, variables), _ITEMS: items}
+        values = list(compiled.root_render_func(compiled.new_context(given)))
+    except (TemplateError, SecretLeak, TemplateProblem, TypeError, ValueError) as error:
+        raise TemplateProblem(_explain(error)) from None
+    if len(values) != len(items):  # a name that is not one: Jinja would have said so
+        raise TemplateProblem(f"{expr!r} gave {len(values)} values for {len(items)} items")
+    return values
 
 
 def render(text: str, variables: Mapping[str, Any]) -> Any:

@@ -6,7 +6,7 @@ failure needs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from voicewipe.flow import template
@@ -21,6 +21,23 @@ def render_data(value: Any, variables: Mapping[str, Any]) -> Any:
     if isinstance(value, list | tuple):
         return [render_data(v, variables) for v in value]
     return value
+
+
+class _Bound(Mapping[str, Any]):
+    """The variables, with one more name bound (an item of `each`)."""
+
+    def __init__(self, name: str, value: Any, variables: Mapping[str, Any]) -> None:
+        self.name, self.value, self.variables = name, value, variables
+
+    def __getitem__(self, key: str) -> Any:
+        return self.value if key == self.name else self.variables[key]
+
+    def __iter__(self) -> Iterator[str]:
+        yield self.name
+        yield from (key for key in self.variables if key != self.name)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 class Shape:
@@ -51,6 +68,20 @@ class Shape:
         if isinstance(value, list | tuple):
             return [self._gather(v) for v in value]
         return ("data", value)
+
+    def render_each(self, items: list[Any], name: str, variables: Mapping[str, Any]) -> list[Any]:
+        """The value for each of `items`, given as `name`: a page of items in one evaluation.
+        Should it fail, each item is rendered on its own, so the error names the field."""
+        if len(self.exprs) < 2:
+            return [self.render(_Bound(name, item, variables)) for item in items]
+        try:
+            results = template.evaluate_each(self.joined, name, items, variables)
+        except template.TemplateProblem:
+            return [self.render(_Bound(name, item, variables)) for item in items]
+        return [
+            self._build(self.skeleton, values, _Bound(name, item, variables))
+            for item, values in zip(items, results, strict=True)
+        ]
 
     def render(self, variables: Mapping[str, Any]) -> Any:
         if len(self.exprs) < 2:

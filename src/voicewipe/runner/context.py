@@ -4,7 +4,6 @@ steps need not know the runner that calls them)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,9 +108,6 @@ class Engine(Protocol):
 
     def add_masks(self, flow: Flow, scope: Scope) -> None:
         """Hide the flow's `mask` (and, if asked, `personal`) elements from now on."""
-
-    def append_lock(self, path: Path) -> asyncio.Lock:
-        """The lock that appends to one file take, one at a time."""
 
     def pacer(self, url: str) -> Pacer:
         """The pace of requests to this address's origin, for the whole run."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from voicewipe.errors import StepFailed
+from voicewipe.errors import StepFailed, TemplateProblem
 from voicewipe.flow.model import Flow
-from voicewipe.flow.template import TemplateProblem, render
+from voicewipe.flow.template import render
 from voicewipe.runner.scope import Scope
 
 

@@ -14,9 +14,9 @@ from types import MappingProxyType
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
-from voicewipe.errors import StepFailed
+from voicewipe.errors import StepFailed, TemplateProblem
 from voicewipe.flow.model import StepModel
-from voicewipe.flow.template import TemplateProblem, is_template, render_text
+from voicewipe.flow.template import is_template, render_text
 from voicewipe.redact import redact
 from voicewipe.runner.context import StepRecord
 from voicewipe.runner.scope import Scope

@@ -9,9 +9,7 @@ the pace of requests to each site (pace), and the locks of files appended to.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from loguru import logger
 from playwright.async_api import Error as PlaywrightError
@@ -53,7 +51,6 @@ class Runner:
         self._watch = OriginWatch(page)
         self._mender = Mender(options)
         self._pacers = Pacers()
-        self._append_locks: dict[Path, asyncio.Lock] = {}
         page.on("framenavigated", self._on_navigation)
 
     def _on_navigation(self, frame: Frame) -> None:
@@ -72,12 +69,6 @@ class Runner:
 
     def add_masks(self, flow: Flow, scope: Scope) -> None:
         self.pictures.add_masks(flow, scope, personal=self.options.mask_personal)
-
-    def append_lock(self, path: Path) -> asyncio.Lock:
-        """Appends to one file go one at a time (each_page steps of windows side by side)."""
-        if path not in self._append_locks:
-            self._append_locks[path] = asyncio.Lock()
-        return self._append_locks[path]
 
     def pacer(self, url: str) -> Pacer:
         return self._pacers.for_url(url)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from voicewipe.errors import StepFailed
-from voicewipe.flow.template import get_path
+from voicewipe.flow.filters import get_path
 
 # What a window's requests carry: {"params": ..., "headers": ..., "json": ...}.
 Parts = dict[str, Any]
@@ -152,41 +152,50 @@ async def _list_window(listing: _Listing, window: _Window) -> None:
     pages = 0
     oldest: int | None = None  # the oldest time given so far, and the keys given at it
     at_oldest: set[Any] = set()
-    while True:
-        page = await listing.fetch(parts)
-        pages += 1
-        listing.pages += 1
-        found = [
-            item
-            for item in _items(page, paging.items)
-            if not (window.skip and _key(item, split) in window.skip)
-        ]
-        for item in found:
-            when = _time(item, split)
-            if oldest is None or when < oldest:
-                oldest, at_oldest = when, set()
-            if when == oldest:
-                at_oldest.add(_key(item, split))
-        token = get_path(page, paging.next)
-        more = token not in (None, "")
-        halve = (
-            more
-            and pages >= split.after_pages
-            and listing.open_windows < split.concurrency
-            and oldest is not None
-            # Not while the pages are still at the window's newest time: halving there would
-            # list again what the window already gave (a crowd of items at one millisecond).
-            and window.low < oldest < window.high
-        )
-        last = not more or (pages >= paging.max_pages and not halve)
-        await listing.deliver(found, more, last and not halve)
-        if halve:
-            assert oldest is not None
-            _halve(listing, _Window(window.low, oldest, frozenset(at_oldest)))
-            return
-        if last:
-            return
-        put(parts, paging.send, token)
+    coming: asyncio.Task[Any] = asyncio.ensure_future(listing.fetch(parts))
+    try:
+        while True:
+            page = await coming
+            pages += 1
+            listing.pages += 1
+            found = [
+                item
+                for item in _items(page, paging.items)
+                if not (window.skip and _key(item, split) in window.skip)
+            ]
+            for item in found:
+                when = _time(item, split)
+                if oldest is None or when < oldest:
+                    oldest, at_oldest = when, set()
+                if when == oldest:
+                    at_oldest.add(_key(item, split))
+            token = get_path(page, paging.next)
+            more = token not in (None, "")
+            halve = (
+                more
+                and pages >= split.after_pages
+                and listing.open_windows < split.concurrency
+                and oldest is not None
+                # Not while the pages are still at the window's newest time: halving there
+                # would list again what the window gave (a crowd of items at one millisecond).
+                and window.low < oldest < window.high
+            )
+            last = not more or (pages >= paging.max_pages and not halve)
+            # What comes next is asked for before this page is handed on, so that the site
+            # is kept busy while the page's items are worked through.
+            if halve:
+                assert oldest is not None
+                _halve(listing, _Window(window.low, oldest, frozenset(at_oldest)))
+            elif not last:
+                put(parts, paging.send, token)
+                coming = asyncio.ensure_future(listing.fetch(copy.copy(parts)))
+            await listing.deliver(found, more, last and not halve)
+            if halve or last:
+                return
+    finally:
+        if not coming.done():
+            coming.cancel()
+            await asyncio.gather(coming, return_exceptions=True)
 
 
 def _halve(listing: _Listing, rest: _Window) -> None:

@@ -53,7 +53,7 @@ async def _fetched(args: DownloadArgs, address: str, ctx: StepContext) -> bytes 
     request = RequestArgs(url=url, throttle=args.throttle)
     headers = ctx.render_data(args.headers) if args.headers else None
     try:
-        response = await fetch(ctx, request, url, None, headers, None, None, first=False)
+        answer = await fetch(ctx, request, url, None, headers, None, None, first=False)
     except StepFailed as error:
         if error.status is None or error.status not in args.missing:
             raise
@@ -62,9 +62,9 @@ async def _fetched(args: DownloadArgs, address: str, ctx: StepContext) -> bytes 
             ctx.scope.set(args.into, None)
         return None
     try:
-        return await response.body()
+        return await answer.body()
     finally:
-        await release(response)
+        await release(answer)
 
 
 def _save(path: Path, data: bytes, gunzip: bool | str, name: str) -> tuple[int, str]:
