@@ -9,9 +9,10 @@ needs to change.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -110,9 +111,24 @@ def vocabulary(root: Path) -> Vocabulary:
     )
 
 
-@cache
+# The files of a flows folder are parsed once while they stay as they are: each is cached under
+# its path and a digest of its bytes, so a file mended while the process runs (a test, a
+# long-lived caller) is parsed again, and nothing has to be told to forget.
+def _stamp(path: Path) -> bytes | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return None  # missing or unreadable: the reading says so
+
+
 def marketplaces_file(root: Path) -> Marketplaces:
-    return _validated(Marketplaces, root / "marketplaces.yaml", "it needs `marketplaces:`")
+    path = root / "marketplaces.yaml"
+    return _marketplaces_file(path, _stamp(path))
+
+
+@lru_cache(maxsize=32)
+def _marketplaces_file(path: Path, stamp: bytes | None) -> Marketplaces:
+    return _validated(Marketplaces, path, "it needs `marketplaces:`")
 
 
 def marketplaces(root: Path) -> dict[str, Marketplace]:
@@ -126,8 +142,13 @@ def marketplace(root: Path, name: str) -> Marketplace:
     return known[name]
 
 
-@cache
 def language(root: Path, tag: str) -> Language:
+    path = root / "languages" / f"{tag}.yaml"
+    return _language(root, tag, _stamp(path))
+
+
+@lru_cache(maxsize=64)
+def _language(root: Path, tag: str, stamp: bytes | None) -> Language:
     found = _validated(
         Language, root / "languages" / f"{tag}.yaml", "it needs `language:` and `labels:`"
     )
@@ -136,12 +157,17 @@ def language(root: Path, tag: str) -> Language:
     return found
 
 
-@cache
 def flow(root: Path, name: str) -> Flow:
     """One of the Alexa flows (sign-in, list, audio, delete, auto-delete), loaded and checked."""
+    path = root / f"{name}.yaml"
+    return _flow(path, _stamp(path))
+
+
+@lru_cache(maxsize=64)
+def _flow(path: Path, stamp: bytes | None) -> Flow:
     from voicewipe.flow.loader import load_flow
 
-    return load_flow(root / f"{name}.yaml")
+    return load_flow(path)
 
 
 def chosen(root: Path, option: str, value: str, known: Iterable[str]) -> str:
