@@ -92,7 +92,7 @@ class _EachEnvironment(_Environment):
     code_generator_class = NativeCodeGenerator
 
 
-_SYNC_FILTERS = [name for name in dir(jinja_filters) if name.startswith("sync_do_")]
+_SYNC_FILTERS = tuple(name for name in dir(jinja_filters) if name.startswith("sync_do_"))
 
 
 @lru_cache(maxsize=1)
