@@ -206,3 +206,32 @@ def test_the_person_can_stop_at_the_pause(mock, terminal, display, out):
     assert code == 1, term.seen[-3000:]
     assert mock.state()["recordings"] == 12
     assert "Traceback" not in term.seen
+
+
+def test_a_puzzle_captcha_is_handed_to_the_person_and_the_run_goes_on(mock, terminal, out):
+    """The AWS WAF puzzle: only a person can solve it. The headed run hands it over, and goes
+    on when they have (the test solves it through the mock's /__mock__/solve, standing in for
+    the person at the window) and press Enter."""
+    import urllib.request
+
+    mock.reset(recordings=10, captcha="puzzle")
+    term = terminal("login", "--headed", "--site", mock.url, "--out", str(out))
+    term.wait_for("Press Enter here when done")
+    assert "puzzle CAPTCHA" in term.seen
+    assert mock.state()["signin"]["pending_puzzles"] == 1
+
+    solve = urllib.request.Request(f"{mock.url}/__mock__/solve", data=b"{}", method="POST")
+    with urllib.request.urlopen(solve, timeout=10) as answer:
+        assert json.loads(answer.read()) == {"ok": True, "solved": 1}
+    deadline = time.monotonic() + 30
+    while mock.state()["signin"]["successes"] < 1:  # the page moves on by itself
+        assert time.monotonic() < deadline, "the solved puzzle's page never moved on"
+        time.sleep(0.2)
+    term.press_enter()
+
+    code = term.finish()
+    assert code == 0, term.seen[-3000:]
+    assert mock.state()["signin"]["puzzles_solved"] == 1
+    steps = _steps(out)
+    handed = [s for s in steps if s["label"] == "Hand the puzzle to the person"]
+    assert [s["outcome"] for s in handed] == ["ok"]
