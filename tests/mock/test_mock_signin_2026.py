@@ -147,6 +147,17 @@ def test_puzzle_moves_on_once_solved(page: Page, mock: Any) -> None:
 
 def test_polling_approval_form(page: Page, mock: Any) -> None:
     mock.site.configure(mfa="approval", approval_page="polling")
+    posted: list[str] = []  # the form's own submission (not the script's JSON polls)
+    page.on(
+        "request",
+        lambda r: (
+            posted.append(r.post_data or "")
+            if r.method == "POST"
+            and r.url.endswith("/ap/cvf/approval/poll")
+            and r.is_navigation_request()
+            else None
+        ),
+    )
     _password(page, mock.url)
     form = page.locator("form#pollingForm")
     expect(form).to_have_attribute("action", "/ap/cvf/approval/poll")
@@ -159,6 +170,7 @@ def test_polling_approval_form(page: Page, mock: Any) -> None:
     assert mock.control("approve", {}).json() == {"ok": True, "approved": 1}
     expect(page).to_have_url(mock.url + RVH, timeout=5000)
     assert mock.state()["sessions"]["active"] == 1
+    assert len(posted) == 1 and "transactionApprovalStatus=TransactionCompleted" in posted[0]
 
 
 def test_polling_form_answers_the_status(mock: Any) -> None:
