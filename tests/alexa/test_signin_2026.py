@@ -67,13 +67,20 @@ def test_claim_passkey_nudge_and_phone_prompt_together(mock, vw, out, marketplac
     _no_password_in(out, done.result.out, done.result.err)
 
 
-def test_polling_approval_is_waited_for(mock, vw):
+@pytest.mark.parametrize(
+    ("marketplace", "language"), [("amazon.com", "en-US"), ("amazon.co.jp", "ja-JP")]
+)
+def test_polling_approval_is_waited_for(mock, vw, marketplace, language):
     """The approval page as form#pollingForm: waited for, and the run goes on once approved."""
-    mock.reset(recordings=10, mfa="approval", approval_page="polling", phone_fixup=True)
+    mock.reset(
+        recordings=10, locale=language, mfa="approval", approval_page="polling", phone_fixup=True
+    )
     box: dict[str, Any] = {}
 
     def export() -> None:
-        box["done"] = vw("export", "--no-audio", "--no-screenshots", timeout=90)
+        box["done"] = vw(
+            "export", "--no-audio", "--no-screenshots", "--marketplace", marketplace, timeout=90
+        )
 
     worker = threading.Thread(target=export, name="vw-polling-approval")
     worker.start()
@@ -143,9 +150,12 @@ def _needs_a_person(done: Any, mock: Any) -> str:
     return message
 
 
-def test_puzzle_captcha_headless_needs_a_person(mock, vw):
-    mock.reset(recordings=10, captcha="puzzle")
-    done = vw("export", "--no-audio")
+@pytest.mark.parametrize(
+    ("marketplace", "language"), [("amazon.com", "en-US"), ("amazon.de", "de-DE")]
+)
+def test_puzzle_captcha_headless_needs_a_person(mock, vw, marketplace, language):
+    mock.reset(recordings=10, locale=language, captcha="puzzle")
+    done = vw("export", "--no-audio", "--marketplace", marketplace)
     message = _needs_a_person(done, mock)
     assert "puzzle" in message
     assert f"url: {mock.url}/ap/cvf/request?arb=" in message
