@@ -312,6 +312,12 @@ def test_canary_secrets_leak_nowhere(mock, vw, tmp_path):
         totp_secret=key,
         mfa="totp",
         deletion_delay_s=0.2,  # the leak search, not the waiting, is what this test is for
+        # and through today's pages around the password: the claim step, the passkey nudge,
+        # the phone prompt and the regional hop
+        signin="claim",
+        passkey_nudge=True,
+        phone_fixup=True,
+        regional_hop=True,
     )
     try:
         stored = _set(account, f"{password}\n{key}\n")
@@ -324,6 +330,7 @@ def test_canary_secrets_leak_nowhere(mock, vw, tmp_path):
         assert state["recordings"] == 0
         assert state["signin"]["successes"] == 1
         assert state["signin"]["mfa_failures"] == 0
+        assert (state["signin"]["passkey_nudges"], state["signin"]["phone_fixups"]) == (1, 1)
         assert "no trace.zip" in wipe.result.err
         first = wipe.run_folders[-1]
         assert not (first / "trace.zip").exists()

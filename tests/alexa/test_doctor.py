@@ -17,7 +17,7 @@ def test_doctor_finds_everything_on_the_normal_pages(mock, vw):
     assert done.code == 0, done.result.out
     assert rows["browser"]["ok"] and rows["keyring"]["ok"] and rows["flows"]["ok"]
     assert "SecretService" in rows["keyring"]["detail"]
-    assert rows["pages"]["detail"].startswith("all 18 elements")
+    assert rows["pages"]["detail"].startswith("all 16 elements")
     after = mock.state()
     assert after["histories"] == before["histories"] and after["settings"] == before["settings"]
 

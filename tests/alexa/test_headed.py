@@ -206,3 +206,80 @@ def test_the_person_can_stop_at_the_pause(mock, terminal, display, out):
     assert code == 1, term.seen[-3000:]
     assert mock.state()["recordings"] == 12
     assert "Traceback" not in term.seen
+
+
+def test_a_puzzle_captcha_is_handed_to_the_person_and_the_run_goes_on(mock, terminal, out):
+    """The AWS WAF puzzle: only a person can solve it. The headed run hands it over, and goes
+    on when they have (the test solves it through the mock's /__mock__/solve, standing in for
+    the person at the window) and press Enter."""
+    import urllib.request
+
+    mock.reset(recordings=10, captcha="puzzle")
+    term = terminal("login", "--headed", "--site", mock.url, "--out", str(out))
+    term.wait_for("Press Enter here when done")
+    assert "puzzle CAPTCHA" in term.seen
+    assert mock.state()["signin"]["pending_puzzles"] == 1
+
+    solve = urllib.request.Request(f"{mock.url}/__mock__/solve", data=b"{}", method="POST")
+    with urllib.request.urlopen(solve, timeout=10) as answer:
+        assert json.loads(answer.read()) == {"ok": True, "solved": 1}
+    deadline = time.monotonic() + 30
+    while mock.state()["signin"]["successes"] < 1:  # the page moves on by itself
+        assert time.monotonic() < deadline, "the solved puzzle's page never moved on"
+        time.sleep(0.2)
+    term.press_enter()
+
+    code = term.finish()
+    assert code == 0, term.seen[-3000:]
+    assert mock.state()["signin"]["puzzles_solved"] == 1
+    steps = _steps(out)
+    handed = [s for s in steps if s["label"] == "Hand the puzzle to the person"]
+    assert [s["outcome"] for s in handed] == ["ok"]
+
+
+def test_a_sign_in_page_nobody_knows_is_handed_to_the_person(mock, terminal, display, out):
+    """A page the sign-in flow does not know is not guessed at: the headed run asks the
+    person, who answers it in the window (Return on its focused Continue button) and presses
+    Enter; the run goes on."""
+    mock.reset(recordings=10, signin="unknown")
+    term = terminal("login", "--headed", "--site", mock.url, "--out", str(out))
+    term.wait_for("Press Enter here when done")
+    assert "a sign-in page this flow does not know" in term.seen
+    assert mock.state()["signin"]["unknown_pages"] == 1
+    assert mock.state()["sessions"]["active"] == 0
+
+    _focus_browser(display)
+    _xdotool(display, "key", "Return")
+    deadline = time.monotonic() + 30
+    while mock.state()["signin"]["successes"] < 1:
+        assert time.monotonic() < deadline, "the person's Continue never arrived"
+        time.sleep(0.2)
+    term.press_enter()
+
+    code = term.finish()
+    assert code == 0, term.seen[-3000:]
+    handed = [s for s in _steps(out) if s["label"] == "A sign-in page this flow does not know"]
+    assert [s["outcome"] for s in handed] == ["ok"]
+
+
+def test_the_passkey_dead_end_is_handed_to_the_person(mock, terminal, display, out):
+    """The passkey page with no way on: handed to the person; once they are past it (here the
+    site lets them on when the nudge is switched off and the page reloaded), Enter goes on."""
+    mock.reset(recordings=10, passkey_nudge="dead_end")
+    term = terminal("login", "--headed", "--site", mock.url, "--out", str(out))
+    term.wait_for("Press Enter here when done")
+    assert "Amazon asks for a passkey this browser does not have" in term.seen
+
+    mock.configure(passkey_nudge=False)
+    _focus_browser(display)
+    _xdotool(display, "key", "F5")
+    deadline = time.monotonic() + 30
+    while mock.state()["signin"]["successes"] < 1:
+        assert time.monotonic() < deadline, "the reload never got past the passkey page"
+        time.sleep(0.2)
+    term.press_enter()
+
+    code = term.finish()
+    assert code == 0, term.seen[-3000:]
+    handed = [s for s in _steps(out) if s["label"] == "Hand the passkey page to the person"]
+    assert [s["outcome"] for s in handed] == ["ok"]

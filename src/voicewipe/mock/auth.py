@@ -18,6 +18,14 @@ import pyotp
 from voicewipe.mock.config import MockConfig
 
 HOME = "/alexa-privacy/apd/home"
+# The counter each stage after the password adds to when it is shown.
+_SHOWN = {
+    "puzzle": "puzzles_shown",
+    "approval": "approvals_requested",
+    "unknown": "unknown_pages",
+    "passkey": "passkey_nudges",
+    "phone": "phone_fixups",
+}
 
 
 @dataclass
@@ -31,7 +39,8 @@ class Session:
 
 @dataclass
 class Transaction:
-    """One sign-in in progress. stage: password, captcha, mfa, approval."""
+    """One sign-in in progress. stage: password, captcha, then (advance) puzzle, mfa,
+    approval, unknown, passkey, phone, done."""
 
     id: str
     email: str
@@ -41,6 +50,10 @@ class Transaction:
     captcha_answer: str = ""
     captcha_passed: bool = False
     approved: bool = False
+    puzzle_solved: bool = False
+    device_token: str | None = None  # the browser's "don't ask for codes" cookie, if any
+    device: str | None = None  # a new such cookie to set when the sign-in ends
+    passed: set[str] = field(default_factory=set)  # the stages after the password done
 
 
 @dataclass
@@ -57,6 +70,11 @@ class Counters:
     captcha_failed: int = 0
     mfa_failures: int = 0
     approvals_requested: int = 0
+    puzzles_shown: int = 0
+    puzzles_solved: int = 0
+    unknown_pages: int = 0
+    passkey_nudges: int = 0
+    phone_fixups: int = 0
 
 
 @dataclass
@@ -119,16 +137,42 @@ class Auth:
             self.locked = True
         return False
 
-    def second_step(self, tx: Transaction, device_token: str | None) -> str:
-        """After the right password: "mfa", "approval" or "done"."""
-        if self.config.mfa == "totp" and device_token not in self.remembered_devices:
-            tx.stage = "mfa"
-        elif self.config.mfa == "approval":
-            tx.stage = "approval"
-            self.counters.approvals_requested += 1
-        else:
-            tx.stage = "done"
-        return tx.stage
+    def advance(self, tx: Transaction) -> str:
+        """After the right password, the next page the sign-in shows (its stage, set on tx),
+        in the order of Amazon's: the puzzle, the second step, a page nothing knows, the
+        passkey nudge, the phone prompt; "done" when none is left."""
+        c = self.config
+        wanted = (
+            ("puzzle", c.captcha == "puzzle" and not self.captcha_once_done),
+            ("mfa", c.mfa == "totp" and tx.device_token not in self.remembered_devices),
+            ("approval", c.mfa == "approval"),
+            ("unknown", c.signin == "unknown"),
+            ("passkey", c.passkey_nudge is not False),
+            ("phone", c.phone_fixup),
+        )
+        stage = next((s for s, needed in wanted if needed and s not in tx.passed), "done")
+        if stage != tx.stage:
+            counter = _SHOWN.get(stage)
+            if counter:
+                setattr(self.counters, counter, getattr(self.counters, counter) + 1)
+        tx.stage = stage
+        return stage
+
+    def passed(self, tx: Transaction, stage: str) -> str:
+        """The person got past `stage`: the next one."""
+        tx.passed.add(stage)
+        return self.advance(tx)
+
+    def solve(self) -> int:
+        """Solve the pending puzzles (only a person can, so the control API does); how many."""
+        count = 0
+        for tx in self.transactions.values():
+            if tx.stage == "puzzle" and not tx.puzzle_solved:
+                tx.puzzle_solved = True
+                count += 1
+        self.counters.puzzles_solved += count
+        self.captcha_once_done = self.captcha_once_done or count > 0
+        return count
 
     def check_otp(self, code: str) -> bool:
         code = code.strip().replace(" ", "")

@@ -14,7 +14,7 @@ from typing import Any
 
 LOCALES = ("en-US", "en-GB", "de-DE", "ja-JP")
 MFA_MODES = ("none", "totp", "approval")
-CAPTCHA_MODES = ("never", "once", "always", "every")
+CAPTCHA_MODES = ("never", "once", "always", "every", "puzzle")
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 # The demo account: the only account the mock knows. Printed by `voicewipe mock-site`; flows
@@ -56,6 +56,21 @@ class MockConfig:
     max_failed_signins: int = 5  # then the account is locked until reset
     session_ttl_s: float = 14 * 24 * 3600.0  # Amazon's cookies last about 14 days
     session_max_requests: int = 0  # 0: unlimited; else the session dies after N requests
+
+    # Sign-in as public sources show it in 2025-2026 (shared/alexa-site.md), each off by
+    # default. signin: "classic" (today's e-mail page), "claim" (/ap/signin redirects to an
+    # /ax/claim e-mail step, field #ap_email_login), "unknown" (after the password, a page
+    # no flow knows). passkey_nudge: False, True (a skippable "Set up a passkey" page after
+    # the password) or "dead_end" (no way on). phone_fixup: the "Add a mobile number" prompt.
+    # approval_page: "classic" or "polling" (form#pollingForm, mfa="approval"). A wrong
+    # password's message: "classic" or "mobile". regional_hop: the end of the sign-in goes
+    # through /ap/maplanding, as regional sign-ins hop through www.amazon.com.
+    signin: str = "classic"
+    passkey_nudge: bool | str = False
+    phone_fixup: bool = False
+    approval_page: str = "classic"
+    wrong_password_message: str = "classic"
+    regional_hop: bool = False
 
     # Backend behaviour and faults.
     deletion_delay_s: float = 2.0  # how long a bulk deletion stays "in progress"
@@ -178,6 +193,7 @@ def _other_problems(c: MockConfig) -> list[str]:
         out.append(f"captcha must be one of {', '.join(CAPTCHA_MODES)}")
     if not isinstance(c.drift, bool):
         out.append("drift must be true or false")
+    out.extend(_signin_problems(c))
     if c.now is not None and not isinstance(c.now, datetime):
         out.append("now must be an ISO 8601 date-time")
     if c.host not in _LOOPBACK:
@@ -187,4 +203,26 @@ def _other_problems(c: MockConfig) -> list[str]:
     for name in ("email", "password", "totp_secret"):
         if not isinstance(getattr(c, name), str) or not getattr(c, name):
             out.append(f"{name} must be a non-empty string")
+    return out
+
+
+# The 2025-2026 sign-in options and the values each takes.
+_SIGNIN_CHOICES: tuple[tuple[str, tuple[object, ...]], ...] = (
+    ("signin", ("classic", "claim", "unknown")),
+    ("passkey_nudge", (False, True, "dead_end")),
+    ("phone_fixup", (False, True)),
+    ("approval_page", ("classic", "polling")),
+    ("wrong_password_message", ("classic", "mobile")),
+    ("regional_hop", (False, True)),
+)
+
+
+def _signin_problems(c: MockConfig) -> list[str]:
+    out = []
+    for name, choices in _SIGNIN_CHOICES:
+        value = getattr(c, name)
+        # `True == 1`: a value must be one of the choices in its own type too.
+        if not any(value == v and type(value) is type(v) for v in choices):
+            said = ", ".join(str(v).lower() if isinstance(v, bool) else str(v) for v in choices)
+            out.append(f"{name} must be one of {said}")
     return out

@@ -75,6 +75,15 @@ async def approve(request: Request) -> Response:
     return JSONResponse({"ok": True, "approved": count})
 
 
+async def solve(request: Request) -> Response:
+    """Solve every pending puzzle CAPTCHA (signin's captcha="puzzle"): what only a person can
+    do on Amazon's page."""
+    site = site_of(request)
+    with site.lock:
+        count = site.auth.solve()
+    return JSONResponse({"ok": True, "solved": count})
+
+
 async def arrive(request: Request) -> Response:
     """New voice recordings said just now: body {"recordings": N}, with "late_s": S for ones
     said S seconds before the newest record; answers their keys."""
@@ -103,6 +112,7 @@ ROUTES = [
     Route(f"{PREFIX}/reset", reset, methods=["POST"]),
     Route(f"{PREFIX}/configure", configure, methods=["POST"]),
     Route(f"{PREFIX}/approve", approve, methods=["POST"]),
+    Route(f"{PREFIX}/solve", solve, methods=["POST"]),
     Route(f"{PREFIX}/arrive", arrive, methods=["POST"]),
     Route(f"{PREFIX}/keys", keys, methods=["GET"]),
 ]

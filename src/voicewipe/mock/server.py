@@ -23,8 +23,9 @@ from voicewipe.mock.site import Site
 class MockSite:
     """A running mock site. Use as a context manager, or start() and stop().
 
-    state(), configure(), reset() and approve() act on the site directly (no HTTP), with the
-    same effect and shapes as /__mock__/state, /configure, /reset and /approve.
+    state(), configure(), reset(), approve() and solve() act on the site directly (no HTTP),
+    with the same effect and shapes as /__mock__/state, /configure, /reset, /approve and
+    /solve.
     """
 
     def __init__(self, config: MockConfig | None = None, **options: Any) -> None:
@@ -141,3 +142,8 @@ class MockSite:
     def approve(self) -> int:
         with self.site.lock:
             return self.site.auth.approve()
+
+    def solve(self) -> int:
+        """Solve the pending puzzle CAPTCHAs, as a person would (/__mock__/solve)."""
+        with self.site.lock:
+            return self.site.auth.solve()

@@ -8,16 +8,18 @@ Starlette's form parser needs python-multipart, which this package does not depe
 from __future__ import annotations
 
 import random
-from urllib.parse import parse_qs
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from voicewipe.mock.auth import Session, Transaction, safe_return_to
+from voicewipe.mock.auth import Transaction, safe_return_to
+from voicewipe.mock.interstitials import next_page
 from voicewipe.mock.web import (
     DEVICE_COOKIE,
     SESSION_COOKIE,
+    form_of,
     json_error,
     render,
     site_of,
@@ -25,39 +27,28 @@ from voicewipe.mock.web import (
 )
 
 
-async def _form(request: Request) -> dict[str, str] | None:
-    """The posted fields (first value of each), or None when the body is not a form."""
-    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-        return None
-    body = await request.body()
-    if len(body) > 64_000:
-        return None
-    try:
-        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True)
-    except (UnicodeDecodeError, ValueError):
-        return None
-    return {k: v[0] for k, v in fields.items()}
-
-
 def _page(request: Request, template: str, status: int = 200, **context: object) -> Response:
     return render(request, template, status=status, **context)
 
 
+def _email_page(request: Request, status: int = 200, **context: object) -> Response:
+    """The e-mail step: today's page, or (signin="claim") the /ax/claim one."""
+    claim = site_of(request).config.signin == "claim"
+    return _page(request, "signin_claim.html" if claim else "signin_email.html", status, **context)
+
+
 async def signin_get(request: Request) -> Response:
     return_to = safe_return_to(request.query_params.get("openid.return_to"))
-    return _page(request, "signin_email.html", return_to=return_to, email="", error=None)
+    if site_of(request).config.signin == "claim" and request.url.path == "/ap/signin":
+        return RedirectResponse(f"/ax/claim?openid.return_to={quote(return_to, safe='')}", 302)
+    return _email_page(request, return_to=return_to, email="", error=None)
 
 
 async def signin_post(request: Request) -> Response:
-    form = await _form(request)
+    form = await form_of(request)
     if form is None:
-        return _page(
-            request,
-            "signin_email.html",
-            400,
-            return_to=safe_return_to(None),
-            email="",
-            error="error_session_lost",
+        return _email_page(
+            request, 400, return_to=safe_return_to(None), email="", error="error_session_lost"
         )
     site = site_of(request)
     with site.lock:
@@ -69,20 +60,15 @@ async def signin_post(request: Request) -> Response:
             return _email_step(request, form)
         tx = auth.transactions.get(tx_id)
         if tx is None:
-            return _page(
-                request,
-                "signin_email.html",
-                200,
-                return_to=safe_return_to(None),
-                email="",
-                error="error_session_lost",
+            return _email_page(
+                request, return_to=safe_return_to(None), email="", error="error_session_lost"
             )
         if tx.stage in ("password", "captcha"):
             return _password_step(request, form, tx)
         if tx.stage == "mfa":
             return _mfa_step(request, form, tx)
-        if tx.stage == "approval":
-            return RedirectResponse(f"/ap/cvf/approval?arb={tx.id}", 303)
+        if tx.stage != "done":
+            return next_page(request, tx)
         return to_signin(request)
 
 
@@ -96,7 +82,7 @@ def _email_step(request: Request, form: dict[str, str]) -> Response:
         if tx is not None:
             return _page(request, "signin_password.html", tx=tx, error=None, captcha=False)
         error = "error_unknown_email"
-    return _page(request, "signin_email.html", 200, return_to=return_to, email=email, error=error)
+    return _email_page(request, return_to=return_to, email=email, error=error)
 
 
 def _password_step(request: Request, form: dict[str, str], tx: Transaction) -> Response:
@@ -122,38 +108,25 @@ def _password_step(request: Request, form: dict[str, str], tx: Transaction) -> R
             return _page(request, "signin_locked.html", sent=False)
         tx.stage = "password"
         tx.captcha_passed = False
-        return _page(
-            request, "signin_password.html", tx=tx, error="error_wrong_password", captcha=False
+        wrong = (
+            "error_wrong_password_mobile"
+            if auth.config.wrong_password_message == "mobile"
+            else "error_wrong_password"
         )
-    step = auth.second_step(tx, request.cookies.get(DEVICE_COOKIE))
-    if step == "mfa":
-        return _page(request, "signin_mfa.html", tx=tx, error=None)
-    if step == "approval":
-        return RedirectResponse(f"/ap/cvf/approval?arb={tx.id}", 303)
-    return _signed_in(request, tx)
+        return _page(request, "signin_password.html", tx=tx, error=wrong, captcha=False)
+    tx.device_token = request.cookies.get(DEVICE_COOKIE)
+    auth.advance(tx)
+    return next_page(request, tx)
 
 
 def _mfa_step(request: Request, form: dict[str, str], tx: Transaction) -> Response:
     auth = site_of(request).auth
     if not auth.check_otp(form.get("otpCode", "")):
         return _page(request, "signin_mfa.html", tx=tx, error="mfa_wrong")
-    device = auth.remember_device() if form.get("rememberDevice") == "true" else None
-    return _signed_in(request, tx, device)
-
-
-def _signed_in(request: Request, tx: Transaction, device: str | None = None) -> Response:
-    site = site_of(request)
-    session: Session = site.auth.finish(tx)
-    response = RedirectResponse(tx.return_to, 303)
-    # "Keep me signed in" makes the cookie outlive the browser; the server-side expiry
-    # (session_ttl_s) applies either way.
-    max_age = int(site.config.session_ttl_s) if session.remember else None
-    response.set_cookie(
-        SESSION_COOKIE, session.token, max_age=max_age, httponly=True, samesite="lax"
-    )
-    if device:
-        response.set_cookie(DEVICE_COOKIE, device, max_age=180 * 86400, httponly=True)
-    return response
+    if form.get("rememberDevice") == "true":
+        tx.device = auth.remember_device()
+    auth.passed(tx, "mfa")
+    return next_page(request, tx)
 
 
 async def captcha_image(request: Request) -> Response:
@@ -195,14 +168,13 @@ async def approval_page(request: Request) -> Response:
     with site.lock:
         tx = site.auth.transactions.get(request.query_params.get("arb", ""))
         if tx is None or tx.stage != "approval":
-            return _page(
-                request,
-                "signin_email.html",
-                return_to=safe_return_to(None),
-                email="",
-                error="approval_expired",
+            return _email_page(
+                request, return_to=safe_return_to(None), email="", error="approval_expired"
             )
-    return _page(request, "signin_approval.html", tx=tx)
+    polling = site.config.approval_page == "polling"
+    return _page(
+        request, "signin_approval_polling.html" if polling else "signin_approval.html", tx=tx
+    )
 
 
 async def approval_poll(request: Request) -> Response:
@@ -223,7 +195,8 @@ async def approval_complete(request: Request) -> Response:
             return to_signin(request)
         if not tx.approved:
             return RedirectResponse(f"/ap/cvf/approval?arb={tx.id}", 303)
-        return _signed_in(request, tx)
+        site.auth.passed(tx, "approval")
+        return next_page(request, tx)
 
 
 async def sign_out(request: Request) -> Response:
@@ -237,7 +210,7 @@ async def sign_out(request: Request) -> Response:
 
 async def forgot_password(request: Request) -> Response:
     """The lock-out page's form: says it sent instructions; unlocking is /__mock__/ only."""
-    if await _form(request) is None:
+    if await form_of(request) is None:
         return json_error(request, 400, "Bad request")
     return _page(request, "signin_locked.html", sent=True)
 
@@ -245,6 +218,8 @@ async def forgot_password(request: Request) -> Response:
 ROUTES = [
     Route("/ap/signin", signin_get, methods=["GET"]),
     Route("/ap/signin", signin_post, methods=["POST"]),
+    Route("/ax/claim", signin_get, methods=["GET"]),
+    Route("/ax/claim", signin_post, methods=["POST"]),
     Route("/ap/captcha-image", captcha_image, methods=["GET"]),
     Route("/ap/cvf/approval", approval_page, methods=["GET"]),
     Route("/ap/cvf/approval/poll", approval_poll, methods=["GET"]),

@@ -183,6 +183,9 @@ class Site:
                     "pending_approvals": sum(
                         1 for t in auth.transactions.values() if t.stage == "approval"
                     ),
+                    "pending_puzzles": sum(
+                        1 for t in auth.transactions.values() if t.stage == "puzzle"
+                    ),
                     "captcha_answers": [
                         t.captcha_answer for t in auth.transactions.values() if t.stage == "captcha"
                     ],

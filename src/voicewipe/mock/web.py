@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import jinja2
 from starlette.requests import Request
@@ -112,3 +112,17 @@ def check_api(request: Request) -> Session | JSONResponse:
 def error_page(request: Request, status: int) -> HTMLResponse:
     key = "not_found" if status == 404 else "unavailable"
     return render(request, "error.html", status=status, kind=key)
+
+
+async def form_of(request: Request) -> dict[str, str] | None:
+    """The posted fields (first value of each), or None when the body is not a form."""
+    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        return None
+    body = await request.body()
+    if len(body) > 64_000:
+        return None
+    try:
+        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return {k: v[0] for k, v in fields.items()}
