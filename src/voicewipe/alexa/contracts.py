@@ -228,6 +228,7 @@ class SignedIn:
 class Listed:
     count: int  # what the site listed
     end_ms: int  # where the range ended ("now" when it was listed)
+    present: bool  # whether the account has the history (its page and feed are there)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ from typing import Any
 
 
 def _export(part: dict[str, Any]) -> list[str]:
+    if "skipped" in part:
+        return [f"Export ({part['history']}): skipped, {part['skipped']}"]
     if "verified" not in part:
         return [f"Export: stopped part-way ({part.get('period')}); run it again to resume"]
     state = "verified" if part["verified"] else "NOT verified"
@@ -28,6 +30,8 @@ def _alarm(text: str, color: bool) -> str:
 
 
 def _delete(part: dict[str, Any], color: bool) -> list[str]:
+    if "skipped" in part:
+        return [f"Delete ({part['history']}): skipped, {part['skipped']}"]
     scope = part["period"] + (f", device {part['device']}" if part.get("device") else "")
     if part.get("rehearsal"):
         return [
@@ -90,14 +94,34 @@ def _auto_delete(part: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _histories(report: dict[str, Any], color: bool) -> list[str]:
+    """A line or two per history, when the run did more than one (--what all, wipe): what
+    was exported and deleted of each, or that the account has none."""
+    parts = report.get("histories") or {}
+    if len(parts) < 2:
+        return []
+    lines = ["Each history:"]
+    for name, part in parts.items():
+        if "skipped" in part:
+            lines.append(f"  {name}: skipped, {part['skipped']}")
+            continue
+        said = _export(part["export"]) if "export" in part else []
+        said += _delete(part["delete"], color) if "delete" in part else []
+        lines += [f"  {name}: {line.strip()}" for line in said]
+    return lines
+
+
 def nothing_to_do(report: dict[str, Any]) -> bool:
     """A wipe that found no new recording, had nothing to delete and changed no setting: the
-    usual night once the history is clean."""
-    export, delete, auto = (report.get(k) or {} for k in ("export", "delete", "auto_delete"))
+    usual night once the history is clean (every history of it)."""
+    auto = report.get("auto_delete") or {}
+    parts = [p for p in (report.get("histories") or {}).values() if "skipped" not in p]
+    if not parts:
+        parts = [{"export": report.get("export") or {}, "delete": report.get("delete") or {}}]
     return (
         report["outcome"] == "ok"
-        and export.get("new") == 0
-        and delete.get("matched") == 0
+        and all((p.get("export") or {}).get("new") == 0 for p in parts)
+        and all((p.get("delete") or {}).get("matched") == 0 for p in parts)
         and auto.get("changed") == []
     )
 
@@ -116,6 +140,7 @@ def describe(report: dict[str, Any], *, color: bool = False) -> str:
         lines += _export(report["export"])
     if "delete" in report:
         lines += _delete(report["delete"], color)
+    lines += _histories(report, color)
     if "auto_delete" in report:
         lines += _auto_delete(report["auto_delete"])
     if report["outcome"] == "failed":
