@@ -176,7 +176,11 @@ def test_a_wipe_skips_the_history_an_account_lacks_and_says_so(mock, vw, out):
         "/alexa-privacy/apd/activity)"
     )
     assert skipped in done.result.out
-    assert "  sounds: Deleted: 2 of 2 recordings" in done.result.out
+    said = (
+        "  sounds: 2 in the export (verified), the site listed 2; deleted 2 of 2, verified: "
+        "0 remain"
+    )
+    assert said in done.result.out
     state = mock.state()["histories"]
     assert set(state) == {"voice", "sounds", "smarthome"}
     assert all(part["total"] == 0 for part in state.values())

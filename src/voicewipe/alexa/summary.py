@@ -95,8 +95,9 @@ def _auto_delete(part: dict[str, Any]) -> list[str]:
 
 
 def _histories(report: dict[str, Any], color: bool) -> list[str]:
-    """A line or two per history, when the run did more than one (--what all, wipe): what
-    was exported and deleted of each, or that the account has none."""
+    """A line per history, when the run did more than one (--what all, wipe): what was
+    exported and deleted of each (the site's counts and the export's), or that the account
+    has none."""
     parts = report.get("histories") or {}
     if len(parts) < 2:
         return []
@@ -105,10 +106,30 @@ def _histories(report: dict[str, Any], color: bool) -> list[str]:
         if "skipped" in part:
             lines.append(f"  {name}: skipped, {part['skipped']}")
             continue
-        said = _export(part["export"]) if "export" in part else []
-        said += _delete(part["delete"], color) if "delete" in part else []
-        lines += [f"  {name}: {line.strip()}" for line in said]
+        said = [*_exported(part.get("export")), *_deleted(part.get("delete"), color)]
+        lines.append(f"  {name}: " + "; ".join(said))
     return lines
+
+
+def _exported(part: dict[str, Any] | None) -> list[str]:
+    if part is None:
+        return []
+    if "verified" not in part:
+        return ["export stopped part-way"]
+    state = "verified" if part["verified"] else "NOT verified"
+    return [f"{part['records']} in the export ({state}), the site listed {part['reported']}"]
+
+
+def _deleted(part: dict[str, Any] | None, color: bool) -> list[str]:
+    if part is None:
+        return []
+    if part.get("rehearsal"):
+        return [f"delete rehearsed, {part.get('would_delete')} match"]
+    if "matched" not in part:
+        return ["delete stopped before deleting anything"]
+    left = part["remaining"]
+    verdict = "verified: 0 remain" if left == 0 else _alarm(f"NOT verified: {left} remain", color)
+    return [f"deleted {part['deleted']} of {part['matched']}, {verdict}"]
 
 
 def nothing_to_do(report: dict[str, Any]) -> bool:

@@ -91,11 +91,19 @@ def keyed(items: Any, *formats: Any) -> list[list[Any]]:
     that fits none has the key none."""
     if not isinstance(items, list | tuple):
         return []
-    shapes = [(f, _FIELD.findall(f)) for f in formats if isinstance(f, str)]
+    shapes = [(f, _FIELD.findall(f)) for f in formats if _plain_pattern(f)]
     out: list[list[Any]] = []
     for item in items:
         out.append([_key_of(item, shapes), item])
     return out
+
+
+def _plain_pattern(text: Any) -> bool:
+    """A pattern of plain {field} names (one at least), and no other braces."""
+    if not isinstance(text, str) or not _FIELD.search(text):
+        return False
+    rest = _FIELD.sub("", text)
+    return "{" not in rest and "}" not in rest
 
 
 def _key_of(item: Any, shapes: list[tuple[str, list[str]]]) -> str | None:
