@@ -172,8 +172,8 @@ def test_a_wipe_skips_the_history_an_account_lacks_and_says_so(mock, vw, out):
     done = vw("wipe", "--yes", "--no-screenshots")
     assert done.code == 0, done.result.err
     skipped = (
-        "alexa-plus: skipped, the account has no alexa-plus history (the site has no "
-        "/alexa-privacy/apd/activity)"
+        "alexa-plus: skipped, the account has no alexa-plus history "
+        "(/alexa-privacy/apd/activity leads elsewhere)"
     )
     assert skipped in done.result.out
     said = (
@@ -185,6 +185,7 @@ def test_a_wipe_skips_the_history_an_account_lacks_and_says_so(mock, vw, out):
     assert set(state) == {"voice", "sounds", "smarthome"}
     assert all(part["total"] == 0 for part in state.values())
     assert not (archive_of(out) / FILES["alexa-plus"]).exists()
+    assert not list(archive_of(out).glob("**/*alexa-plus*"))  # no part file left either
     manifest = json.loads((archive_of(out) / "manifest.json").read_text(encoding="utf-8"))
     assert "alexa-plus" not in manifest["histories"]
 

@@ -92,7 +92,10 @@ async def export(
     )
     found = contracts.read(contracts.Listed, "list", listed.outputs)
     if not found.present:  # the site has no such history for this account: nothing to keep
-        return _skipped(job, summary, history)
+        (job.options.out_dir / part_file(where, history, period.start_ms, period.end_ms)).unlink(
+            missing_ok=True
+        )
+        return _skipped(job, summary, history, found.absent)
     reported = found.count
     summary.update(reported=reported, new=listed.new)
     listed_range = archive.add_range(history, period.start_ms, found.end_ms, reported)
@@ -221,9 +224,8 @@ def _part(job: AlexaJob, key: str, history: str, summary: dict[str, Any]) -> Non
     job.summary.setdefault("histories", {}).setdefault(history, {})[key] = summary
 
 
-def _skipped(job: AlexaJob, summary: dict[str, Any], history: str) -> dict[str, Any]:
-    page = job.target.words.histories[history].page
-    said = f"the account has no {history} history (the site has no /alexa-privacy/apd/{page})"
+def _skipped(job: AlexaJob, summary: dict[str, Any], history: str, why: str) -> dict[str, Any]:
+    said = f"the account has no {history} history ({why})"
     logger.info(f"{history}: skipped, {said}")
     summary["skipped"] = said
     job.summary["histories"][history]["skipped"] = said
@@ -248,20 +250,21 @@ async def delete_each(
 ) -> None:
     """Delete each history the account has (asked of the site first: its page and feed)."""
     for history in histories:
-        if len(histories) > 1 and not await _present(job, history):
+        found = await _found(job, history) if len(histories) > 1 else None
+        if found is not None and not found.present:
             summary = {"history": history, "period": period.describe()}
             _part(job, "delete", history, summary)
-            _skipped(job, summary, history)
+            _skipped(job, summary, history, found.absent)
             continue
         await delete(
             job, archive, period, history=history, device=device, require_export=require_export
         )
 
 
-async def _present(job: AlexaJob, history: str) -> bool:
+async def _found(job: AlexaJob, history: str) -> contracts.Listed:
     """Whether the account has the history: the list flow over one millisecond, read only."""
     out = await job.flow("list", history=history, start_ms=1, end_ms=1, to="")
-    return contracts.read(contracts.Listed, "list", out).present
+    return contracts.read(contracts.Listed, "list", out)
 
 
 async def wipe(
