@@ -18,6 +18,7 @@ HISTORY_FILES = {
     "voice": "voice-history.jsonl",
     "sounds": "sounds-history.jsonl",
     "smart-home": "smart-home-history.jsonl",
+    "alexa-plus": "alexa-plus-history.jsonl",
 }
 
 
@@ -53,11 +54,11 @@ def manifest_schema() -> jsonschema.Draft202012Validator:
 def test_a_real_export_of_every_history_matches_the_schemas(
     mock, vw, tmp_path, line_schema, manifest_schema
 ):
-    mock.reset(recordings=40, deletion_delay_s=0)
+    mock.reset(recordings=40, deletion_delay_s=0, alexa_plus=True)
     site = mock.state()["histories"]
     voice = vw("export", "--json", "--no-screenshots")
     assert voice.code == 0, voice.result.err
-    for what in ("sounds", "smart-home"):
+    for what in ("sounds", "smart-home", "alexa-plus"):
         done = vw("export", "--what", what, "--no-screenshots")
         assert done.code == 0, done.result.err
     # And a transcript-only export, whose audio is not known yet (has_audio null).
@@ -67,7 +68,8 @@ def test_a_real_export_of_every_history_matches_the_schemas(
     assert quick.code == 0, quick.result.err
 
     totals = {"voice": site["voice"]["total"], "sounds": site["sounds"]["total"],
-              "smart-home": site["smarthome"]["total"]}  # fmt: skip
+              "smart-home": site["smarthome"]["total"],
+              "alexa-plus": site["alexa-plus"]["total"]}  # fmt: skip
     for done, histories in ((voice, HISTORY_FILES), (quick, {"voice": HISTORY_FILES["voice"]})):
         archive = done.archive()
         manifest = done.manifest()
@@ -102,6 +104,8 @@ LINE = {
     "domain": None,
     "intent": None,
     "utterance_id": "DT:1.0/2023/11/14/22/S1/13:20::TNIH_2V.x",
+    "speakers": ["Sam"],
+    "raw": {"recordKey": "A1#1700000000000#DT#S1", "somethingNew": [1, 2]},
     "audio": "DT_1.0_2023_11_14_22_S1_13_20__TNIH_2V.x-0123456789.wav",
     "has_audio": True,
 }
@@ -117,6 +121,9 @@ LINE = {
         {"has_audio": False},  # an audio file, but no audio
         {"audio": "../escaped.wav"},
         {"colour": "red"},  # a field nobody wrote down
+        {"raw": "{'recordKey': 'A1'}"},  # the record re-serialised, not kept as it came
+        {"speakers": "Sam"},
+        {"speakers": [None]},
     ],
 )
 def test_the_line_schema_refuses_what_is_not_an_export_line(line_schema, change):
@@ -198,6 +205,7 @@ VOICE = ("histories", "voice")
         ((*VOICE, "ranges", 0, "listed_at"), KeyError),
         ((*VOICE, "audio_files"), KeyError),
         (("histories", "music"), {}),
+        (("histories", "alexa-plus"), MANIFEST["histories"]["voice"]),  # the voice file
         (("site",), KeyError),
         (("updated",), "yesterday"),
     ],

@@ -26,12 +26,24 @@ pytestmark = pytest.mark.unit
 FLOWS_DIR = Path(__file__).resolve().parents[2] / "flows"
 
 
-def _export_line_shape() -> Any:
-    """The export line as records.yaml maps it: the write step of each_page."""
-    flow = yaml.safe_load((FLOWS_DIR / "alexa" / "records.yaml").read_text(encoding="utf-8"))
-    request = next(step for step in flow["steps"] if "request" in step)["request"]
-    then = request["paginate"]["each_page"][1]["then"]
-    return next(step for step in then if "write" in step)["write"]["value"]
+def _export_line_shape(file: str = "records.yaml") -> Any:
+    """The export line as records.yaml (or records-rah.yaml) maps it: the write step of
+    each_page, wherever the flow has its request."""
+    flow = yaml.safe_load((FLOWS_DIR / "alexa" / file).read_text(encoding="utf-8"))
+    request = _first(flow["steps"], "request")["request"]
+    return _first(request["paginate"]["each_page"], "write")["write"]["value"]
+
+
+def _first(steps: list[Any], kind: str) -> Any:
+    """The first step of `kind` among `steps` and the steps they hold (then, else)."""
+    for step in steps:
+        if kind in step:
+            return step
+        for body in ("then", "else"):
+            found = _first(step.get(body) or [], kind) if isinstance(step, dict) else None
+            if found is not None:
+                return found
+    return None
 
 
 _text = st.text(max_size=12)
@@ -55,10 +67,47 @@ _record = st.fixed_dictionaries(
 )
 
 
+_person = st.fixed_dictionaries({}, optional={"personFirstName": _maybe, "personId": _text})
+_device = st.fixed_dictionaries({}, optional={"deviceName": _maybe})
+_plus_record = st.fixed_dictionaries(
+    {
+        "recordType": st.sampled_from(["utterance", "conversation"]),
+        "timestamp": st.integers(0, 2**41),
+    },
+    optional={
+        "activityKey": _text,
+        "title": _maybe,
+        "subTitle": _maybe,
+        "deviceInfo": st.none() | _device | st.lists(_device, max_size=2),
+        "personsInfo": st.none() | st.lists(_person, max_size=2),
+        "voiceHistoryRecordItems": st.none() | st.lists(_item, max_size=3),
+        "intent": _maybe,
+    },
+)
+
+
 @settings(max_examples=80, deadline=None)
 @given(records=st.lists(_record, max_size=8))
 def test_a_page_of_export_lines_at_once_equals_each_alone(records):
-    shape = Shape(_export_line_shape())
+    _same_either_way("records.yaml", records)
+
+
+@settings(max_examples=80, deadline=None)
+@given(records=st.lists(_plus_record, max_size=8))
+def test_a_page_of_alexa_plus_lines_at_once_equals_each_alone(records):
+    _same_either_way("records-rah.yaml", records)
+
+
+def test_the_raw_field_is_the_record_itself_not_a_copy():
+    record = {"recordKey": "k", "activityKey": "k", "recordType": "utterance", "timestamp": 1,
+              "voiceHistoryRecordItems": [], "new": {"x": 1}}  # fmt: skip
+    for file in ("records.yaml", "records-rah.yaml"):
+        (line,) = Shape(_export_line_shape(file)).render_each([record], "r", {"to": "p"})
+        assert line["raw"] is record
+
+
+def _same_either_way(file: str, records: list[Any]) -> None:
+    shape = Shape(_export_line_shape(file))
     scope = {"to": "part.jsonl", "site": "http://127.0.0.1"}
     assert _outcome(lambda: shape.render_each(records, "r", scope)) == _outcome(
         lambda: [shape.render({**scope, "r": record}) for record in records]

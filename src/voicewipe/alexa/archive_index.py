@@ -24,7 +24,11 @@ HISTORY_FILES = {
     "voice": "voice-history.jsonl",
     "sounds": "sounds-history.jsonl",
     "smart-home": "smart-home-history.jsonl",
+    "alexa-plus": "alexa-plus-history.jsonl",
 }
+# The histories whose records may have audio (vocabulary.yaml's `audio`); the others' records
+# are known to have none.
+AUDIO_HISTORIES = frozenset({"voice", "alexa-plus"})
 PARTS = ".parts"  # files an export lists into, and lines merged from memory
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from voicewipe import jsonlines
-from voicewipe.alexa.archive_index import Entry, History, LineFile, lines_of, parse_record
+from voicewipe.alexa.archive_index import (
+    AUDIO_HISTORIES,
+    Entry,
+    History,
+    LineFile,
+    lines_of,
+    parse_record,
+)
 from voicewipe.errors import UsageError
 from voicewipe.fsutil import atomic_writer
 
@@ -81,8 +88,8 @@ def take_lines(history: History, lines: LineFile) -> tuple[int, int, list[str]]:
             old.source, old.offset = lines, offset
         else:
             new += 1
-            # Only voice recordings have audio; the others are known to have none.
-            has_audio = None if history.name == "voice" and uid else False
+            # Only voice and Alexa+ recordings have audio; the others are known to have none.
+            has_audio = None if history.name in AUDIO_HISTORIES and uid else False
             entry = Entry(int(record["timestamp_ms"]), uid, has_audio, None, lines, offset)
             history.entries[key] = entry
             if has_audio is None:

@@ -228,6 +228,8 @@ class SignedIn:
 class Listed:
     count: int  # what the site listed
     end_ms: int  # where the range ended ("now" when it was listed)
+    present: bool  # whether the account has the history (its page and feed are there)
+    absent: str  # else why not, in words ("" when present)
 
 
 @dataclass(frozen=True)

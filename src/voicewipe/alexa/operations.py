@@ -71,7 +71,7 @@ async def export(
         "period": period.describe(),
         "folder": str(archive.root),
     }
-    job.summary["export"] = summary
+    _part(job, "export", history, summary)
     damage = archive.history(history).damage
     if damage is not None:
         summary["mended"] = damage
@@ -88,9 +88,14 @@ async def export(
         end_ms=period.end_ms,
         part=part_file(where, history, period.start_ms, period.end_ms),
         audio_dir=f"{where}/audio",
-        audio=audio and history == "voice",
+        audio=audio and job.target.words.histories[history].audio,
     )
     found = contracts.read(contracts.Listed, "list", listed.outputs)
+    if not found.present:  # the site has no such history for this account: nothing to keep
+        (job.options.out_dir / part_file(where, history, period.start_ms, period.end_ms)).unlink(
+            missing_ok=True
+        )
+        return _skipped(job, summary, history, found.absent)
     reported = found.count
     summary.update(reported=reported, new=listed.new)
     listed_range = archive.add_range(history, period.start_ms, found.end_ms, reported)
@@ -137,7 +142,7 @@ async def delete(
         "device": device,
         "export_required": require_export,
     }
-    job.summary["delete"] = summary
+    _part(job, "delete", history, summary)
     exported = (  # every audio file of the range hashed now (begun while the browser started)
         await asyncio.to_thread(
             archive.safe_to_delete, history, period.start_ms, period.end_ms or END_MS
@@ -210,20 +215,89 @@ def _deleted(job: AlexaJob, summary: dict[str, Any], out: contracts.Deleted) -> 
     return summary
 
 
-# --- wipe -------------------------------------------------------------------------------------
-async def wipe(job: AlexaJob, archive: Archive, *, keep: str) -> None:
-    """Export everything, verify it, delete everything, verify that, set auto-delete."""
-    exported = await export(job, archive, Period())
-    if not exported["verified"]:
-        raise SafetyRefusal(
-            f"the export did not verify ({exported['audio_pending']} recordings without their "
-            f"audio, {exported['audio_bad']} audio files damaged); nothing was deleted. Run "
-            "`voicewipe export` again to complete it"
+# --- every history -----------------------------------------------------------------------
+def _part(job: AlexaJob, key: str, history: str, summary: dict[str, Any]) -> None:
+    """A history's part of the summary: under `histories`, and as the command's own `export`
+    or `delete` when it is the first history the run does (the only one, but for --what all
+    and wipe, whose first is voice)."""
+    job.summary.setdefault(key, summary)
+    job.summary.setdefault("histories", {}).setdefault(history, {})[key] = summary
+
+
+def _skipped(job: AlexaJob, summary: dict[str, Any], history: str, why: str) -> dict[str, Any]:
+    said = f"the account has no {history} history ({why})"
+    logger.info(f"{history}: skipped, {said}")
+    summary["skipped"] = said
+    job.summary["histories"][history]["skipped"] = said
+    return summary
+
+
+async def export_each(
+    job: AlexaJob, archive: Archive, period: Period, histories: list[str], *, audio: bool = True
+) -> list[dict[str, Any]]:
+    """Export each history in turn (one the account lacks is skipped, and said so)."""
+    return [await export(job, archive, period, history=h, audio=audio) for h in histories]
+
+
+async def delete_each(
+    job: AlexaJob,
+    archive: Archive,
+    period: Period,
+    histories: list[str],
+    *,
+    device: str | None = None,
+    require_export: bool = True,
+) -> None:
+    """Delete each history the account has (asked of the site first: its page and feed)."""
+    for history in histories:
+        found = await _found(job, history) if len(histories) > 1 else None
+        if found is not None and not found.present:
+            summary = {"history": history, "period": period.describe()}
+            _part(job, "delete", history, summary)
+            _skipped(job, summary, history, found.absent)
+            continue
+        await delete(
+            job, archive, period, history=history, device=device, require_export=require_export
         )
+
+
+async def _found(job: AlexaJob, history: str) -> contracts.Listed:
+    """Whether the account has the history: the list flow over one millisecond, read only."""
+    out = await job.flow("list", history=history, start_ms=1, end_ms=1, to="")
+    return contracts.read(contracts.Listed, "list", out)
+
+
+async def wipe(
+    job: AlexaJob, archive: Archive, *, keep: str, histories: list[str] | None = None
+) -> None:
+    """Export every history the account has, verify each, delete each and verify that (each
+    checked against its export on disk before its delete), then set auto-delete."""
+    names = histories or list(job.target.words.histories)
+    exported = await export_each(job, archive, Period(), names)
+    present = [part for part in exported if "skipped" not in part]
+    for part in present:
+        if not part["verified"]:
+            raise SafetyRefusal(
+                f"the export of the {part['history']} history did not verify "
+                f"({part['audio_pending']} recordings without their audio, "
+                f"{part['audio_bad']} audio files damaged); nothing was deleted. Run "
+                "`voicewipe export` again to complete it"
+            )
     # A person asked at the terminal agrees to the whole wipe at the delete.
     job.options.consent.also = f'Then auto-delete is set to "{keep}".'
-    await delete(job, archive, Period())
+    for part in present:
+        await delete(job, archive, Period(), history=part["history"])
     await auto_delete(job, archive, keep=keep)
 
 
-__all__ = ["AlexaJob", "Archive", "Period", "auto_delete", "delete", "export", "wipe"]
+__all__ = [
+    "AlexaJob",
+    "Archive",
+    "Period",
+    "auto_delete",
+    "delete",
+    "delete_each",
+    "export",
+    "export_each",
+    "wipe",
+]

@@ -50,6 +50,12 @@ class HistoryWords(Model):
     )
     page_type: str = Field(description="what the page's JSON calls this history (pageType)")
     audio: bool = Field(description="whether its records have audio to export")
+    feed: str = Field(
+        "rvh",
+        pattern=r"^[a-z0-9-]+$",
+        description="the JSON feed listing it: rvh (customer-history-records-v2) or rah "
+        "(alexa-history-records-v2, the Alexa+ history); records.yaml knows each",
+    )
 
 
 class RetentionWords(Model):

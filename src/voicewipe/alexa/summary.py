@@ -7,6 +7,8 @@ from typing import Any
 
 
 def _export(part: dict[str, Any]) -> list[str]:
+    if "skipped" in part:
+        return [f"Export ({part['history']}): skipped, {part['skipped']}"]
     if "verified" not in part:
         return [f"Export: stopped part-way ({part.get('period')}); run it again to resume"]
     state = "verified" if part["verified"] else "NOT verified"
@@ -28,6 +30,8 @@ def _alarm(text: str, color: bool) -> str:
 
 
 def _delete(part: dict[str, Any], color: bool) -> list[str]:
+    if "skipped" in part:
+        return [f"Delete ({part['history']}): skipped, {part['skipped']}"]
     scope = part["period"] + (f", device {part['device']}" if part.get("device") else "")
     if part.get("rehearsal"):
         return [
@@ -90,14 +94,55 @@ def _auto_delete(part: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _histories(report: dict[str, Any], color: bool) -> list[str]:
+    """A line per history, when the run did more than one (--what all, wipe): what was
+    exported and deleted of each (the site's counts and the export's), or that the account
+    has none."""
+    parts = report.get("histories") or {}
+    if len(parts) < 2:
+        return []
+    lines = ["Each history:"]
+    for name, part in parts.items():
+        if "skipped" in part:
+            lines.append(f"  {name}: skipped, {part['skipped']}")
+            continue
+        said = [*_exported(part.get("export")), *_deleted(part.get("delete"), color)]
+        lines.append(f"  {name}: " + "; ".join(said))
+    return lines
+
+
+def _exported(part: dict[str, Any] | None) -> list[str]:
+    if part is None:
+        return []
+    if "verified" not in part:
+        return ["export stopped part-way"]
+    state = "verified" if part["verified"] else "NOT verified"
+    return [f"{part['records']} in the export ({state}), the site listed {part['reported']}"]
+
+
+def _deleted(part: dict[str, Any] | None, color: bool) -> list[str]:
+    if part is None:
+        return []
+    if part.get("rehearsal"):
+        return [f"delete rehearsed, {part.get('would_delete')} match"]
+    if "matched" not in part:
+        return ["delete stopped before deleting anything"]
+    left = part["remaining"]
+    verdict = "verified: 0 remain" if left == 0 else _alarm(f"NOT verified: {left} remain", color)
+    return [f"deleted {part['deleted']} of {part['matched']}, {verdict}"]
+
+
 def nothing_to_do(report: dict[str, Any]) -> bool:
     """A wipe that found no new recording, had nothing to delete and changed no setting: the
-    usual night once the history is clean."""
-    export, delete, auto = (report.get(k) or {} for k in ("export", "delete", "auto_delete"))
+    usual night once the history is clean (every history of it)."""
+    auto = report.get("auto_delete") or {}
+    parts = [p for p in (report.get("histories") or {}).values() if "skipped" not in p]
+    if not parts:
+        parts = [{"export": report.get("export") or {}, "delete": report.get("delete") or {}}]
     return (
         report["outcome"] == "ok"
-        and export.get("new") == 0
-        and delete.get("matched") == 0
+        and all((p.get("export") or {}).get("new") == 0 for p in parts)
+        and all((p.get("delete") or {}).get("matched") == 0 for p in parts)
         and auto.get("changed") == []
     )
 
@@ -116,6 +161,7 @@ def describe(report: dict[str, Any], *, color: bool = False) -> str:
         lines += _export(report["export"])
     if "delete" in report:
         lines += _delete(report["delete"], color)
+    lines += _histories(report, color)
     if "auto_delete" in report:
         lines += _auto_delete(report["auto_delete"])
     if report["outcome"] == "failed":

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from voicewipe.cli.alexa import add_common_arguments, choose, execute, vocabulary
-from voicewipe.cli.export import HISTORIES_HELP, period_of
+from voicewipe.cli.alexa import add_common_arguments, execute
+from voicewipe.cli.export import HISTORIES_HELP, histories_of, period_of
 from voicewipe.errors import UsageError
 
 
@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from voicewipe.alexa import operations
 
-    choose(args, "--what", args.what, vocabulary(args).histories)
+    histories = histories_of(args)
     if args.all == bool(args.since or args.until):
         raise UsageError("say what to delete: --all, or --since DATE --until DATE")
     if not args.all and not (args.since and args.until):
@@ -39,16 +39,16 @@ def run(args: argparse.Namespace) -> int:
     assert isinstance(period, operations.Period)
 
     async def body(job: operations.AlexaJob, archive: operations.Archive) -> None:
-        await operations.delete(
+        await operations.delete_each(
             job,
             archive,
             period,
-            history=args.what,
+            histories,
             device=args.device,
             require_export=not args.no_export,
         )
 
     from voicewipe.alexa.archive import ReadBack
 
-    span = ReadBack(args.what, period.start_ms, period.end_ms or operations.END_MS)
+    span = ReadBack(histories[0], period.start_ms, period.end_ms or operations.END_MS)
     return execute(args, "delete", body, yes=args.yes, read_back=None if args.no_export else span)

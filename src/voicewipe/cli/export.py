@@ -9,7 +9,18 @@ from voicewipe.cli.alexa import add_common_arguments, choose, execute, parse_dat
 from voicewipe.errors import UsageError
 
 # The help's word for the histories; what there is comes from vocabulary.yaml.
-HISTORIES_HELP = "which history: voice (default), sounds, smart-home (vocabulary.yaml)"
+HISTORIES_HELP = (
+    "which history: voice (default), sounds, smart-home, alexa-plus (vocabulary.yaml), or all "
+    "(every history the account has)"
+)
+ALL = "all"
+
+
+def histories_of(args: argparse.Namespace) -> list[str]:
+    """The histories `--what` names: one of vocabulary.yaml's, or all of them."""
+    known = list(vocabulary(args).histories)
+    choose(args, "--what", args.what, [*known, ALL])
+    return known if args.what == ALL else [args.what]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,11 +48,11 @@ def period_of(args: argparse.Namespace) -> object:
 def run(args: argparse.Namespace) -> int:
     from voicewipe.alexa import operations
 
-    choose(args, "--what", args.what, vocabulary(args).histories)
+    histories = histories_of(args)
     period = period_of(args)
     assert isinstance(period, operations.Period)
 
     async def body(job: operations.AlexaJob, archive: operations.Archive) -> None:
-        await operations.export(job, archive, period, history=args.what, audio=not args.no_audio)
+        await operations.export_each(job, archive, period, histories, audio=not args.no_audio)
 
     return execute(args, "export", body, yes=False)

@@ -80,6 +80,41 @@ def count_in(text: Any, wording: Any) -> int | None:
     return int(digits) if digits else None
 
 
+_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def keyed(items: Any, *formats: Any) -> list[list[Any]]:
+    """Each item with its key, [key, item]: the key is the first of `formats` whose fields
+    the item has (not null), e.g. `page_items | keyed('{activityKey}',
+    '{recordType}#{timestamp}')` for a feed whose records do not all carry one key field.
+    Fields are plain names only (no attributes, no indexes: the sandbox stays shut); an item
+    that fits none has the key none."""
+    if not isinstance(items, list | tuple):
+        return []
+    shapes = [(f, _FIELD.findall(f)) for f in formats if _plain_pattern(f)]
+    out: list[list[Any]] = []
+    for item in items:
+        out.append([_key_of(item, shapes), item])
+    return out
+
+
+def _plain_pattern(text: Any) -> bool:
+    """A pattern of plain {field} names (one at least), and no other braces."""
+    if not isinstance(text, str) or not _FIELD.search(text):
+        return False
+    rest = _FIELD.sub("", text)
+    return "{" not in rest and "}" not in rest
+
+
+def _key_of(item: Any, shapes: list[tuple[str, list[str]]]) -> str | None:
+    if not isinstance(item, Mapping):
+        return None
+    for text, names in shapes:
+        if all(item.get(n) is not None for n in names):
+            return _FIELD.sub(lambda m: str(item[m[1]]), text)
+    return None
+
+
 def totp(value: Any) -> Secret:
     """The current one-time code (RFC 6238) for a TOTP secret, itself a secret: it can only be
     filled in, and it is scrubbed from logs like the key it came from."""
@@ -110,5 +145,6 @@ FILTERS = MappingProxyType(
         "totp": totp,
         "count_in": count_in,
         "where": where,
+        "keyed": keyed,
     }
 )

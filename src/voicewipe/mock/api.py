@@ -66,6 +66,8 @@ def _range(request: Request) -> tuple[int, int]:
 
 
 def _kind(request: Request) -> tuple[str, str]:
+    if request.url.path.startswith("/alexa-privacy/apd/rah/"):  # the Alexa+ feed's deletes
+        return "ALEXA_PLUS", data.ALEXA_PLUS
     page_type = request.query_params.get("pageType", "VOICE_HISTORY")
     if page_type not in data.PAGE_TYPES:
         raise BadInput(f"Invalid value for pageType: {page_type[:40]}")
@@ -142,6 +144,8 @@ async def audio_file(request: Request) -> Response:
     with site.lock:
         site.data.settle()
         record = site.data.stores[data.VOICE].by_uid(uid)
+        if record is None and data.ALEXA_PLUS in site.data.stores:  # the same audio endpoint
+            record = site.data.stores[data.ALEXA_PLUS].by_uid(uid)
         size = site.config.audio_bytes
     if record is None:
         return json_error(request, 404, "Recording not found")
@@ -276,3 +280,7 @@ ROUTES = [
 ]
 # The endpoints that the rate limit (429) applies to.
 THROTTLED_PATHS = frozenset({RECORDS_PATH, DELETE_PATH, DELETE_STATUS_PATH, AUDIO_PATH})
+
+# What the Alexa+ feed (plus.py) shares with the classic one.
+time_range, json_body, devices_of = _range, _json_body, _devices
+encode_token, decode_token = _encode, _decode

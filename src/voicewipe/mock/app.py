@@ -20,7 +20,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from voicewipe.mock import api, control, interstitials, pages, signin
+from voicewipe.mock import api, control, interstitials, pages, plus, signin
 from voicewipe.mock.site import Site
 from voicewipe.mock.web import error_page, site_of
 
@@ -28,8 +28,12 @@ STATIC_PREFIX = "/apd-static"
 _log = logging.getLogger("voicewipe.mock")
 
 
+# The endpoints that the rate limit (429) applies to: the classic feed's and the Alexa+ one's.
+_THROTTLED = api.THROTTLED_PATHS | plus.THROTTLED_PATHS
+
+
 def _is_api(path: str) -> bool:
-    return path in api.THROTTLED_PATHS or path.startswith(
+    return path in _THROTTLED or path.startswith(
         ("/alexa-privacy/apd/myad/", "/ap/cvf/approval/poll")
     )
 
@@ -57,7 +61,7 @@ class Gate:
             stats.by_endpoint[f"{scope['method']} {name}"] += 1
             latency = 0.0 if static else site.faults.latency_s()
             failing = not static and site.faults.failing()
-            throttled = not failing and path in api.THROTTLED_PATHS and site.faults.throttled()
+            throttled = not failing and path in _THROTTLED and site.faults.throttled()
             if failing:
                 stats.injected_failures += 1
             if throttled:
@@ -127,6 +131,7 @@ def build_app(site: Site) -> Starlette:
         *interstitials.ROUTES,
         *pages.ROUTES,
         *api.ROUTES,
+        *plus.ROUTES,
         *control.ROUTES,
         Mount(
             STATIC_PREFIX,

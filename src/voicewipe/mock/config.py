@@ -40,6 +40,10 @@ class MockConfig:
     audio_bytes: int = 8_000  # size of each generated WAV before gzip
     no_audio_fraction: float = 0.08
     page_size: int = 50  # records per customer-history-records-v2 page
+    # The Alexa+ history on the rah feed and the activity page (plus.py); off: the account
+    # never had Alexa+ (the feed answers 404, the activity page leads to rvh).
+    alexa_plus: bool = False
+    alexa_plus_records: int | None = None  # None: recordings // 3
 
     # Presentation.
     locale: str = "en-US"
@@ -99,6 +103,11 @@ class MockConfig:
     @property
     def smart_home_count(self) -> int:
         return self.recordings // 5 if self.smart_home_events is None else self.smart_home_events
+
+    @property
+    def alexa_plus_count(self) -> int:
+        n = self.alexa_plus_records
+        return self.recordings // 3 if n is None else n
 
     def replace(self, **changes: Any) -> MockConfig:
         """A copy with `changes`; unknown names raise ValueError (not TypeError) so that the
@@ -165,7 +174,7 @@ def _number_problems(c: MockConfig) -> list[str]:
     ]
     for name, minimum, maximum in _BOUNDS:
         out.extend(_number(c, name, minimum=minimum, maximum=maximum))
-    for name in ("detected_sounds", "smart_home_events"):
+    for name in ("detected_sounds", "smart_home_events", "alexa_plus_records"):
         if getattr(c, name) is not None:
             out.extend(_number(c, name, maximum=1_000_000))
     return out
@@ -194,6 +203,8 @@ def _other_problems(c: MockConfig) -> list[str]:
     if not isinstance(c.drift, bool):
         out.append("drift must be true or false")
     out.extend(_signin_problems(c))
+    if not isinstance(c.alexa_plus, bool):
+        out.append("alexa_plus must be true or false")
     if c.now is not None and not isinstance(c.now, datetime):
         out.append("now must be an ISO 8601 date-time")
     if c.host not in _LOOPBACK:

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 from voicewipe.mock import corpus
 from voicewipe.mock.config import MockConfig
+from voicewipe.mock.plus_data import plus_records
 from voicewipe.mock.records import (
+    ALEXA_PLUS,
     KINDS,
     PAGE_TYPES,
     RECORD_TYPES,
@@ -27,6 +29,7 @@ from voicewipe.mock.seeding import now_ms, seeded_devices, simple_records, voice
 from voicewipe.mock.store import HistoryStore
 
 __all__ = [
+    "ALEXA_PLUS",
     "KINDS",
     "PAGE_TYPES",
     "RECORD_TYPES",
@@ -65,8 +68,10 @@ class HistoryData:
     devices: list[Device]
     now_ms: int
     deletions: dict[str, Deletion] = field(default_factory=dict)
-    deleted: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
-    deleted_keys: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    deleted: dict[str, int] = field(default_factory=lambda: dict.fromkeys((*KINDS, ALEXA_PLUS), 0))
+    deleted_keys: dict[str, list[str]] = field(
+        default_factory=lambda: {k: [] for k in (*KINDS, ALEXA_PLUS)}
+    )
     _next_id: int = 0
     _arrivals: int = 0
 
@@ -148,4 +153,6 @@ def generate(config: MockConfig) -> HistoryData:
             )
         ),
     }
+    if config.alexa_plus:  # its own seed: the other histories are the same with it or not
+        stores[ALEXA_PLUS] = HistoryStore(plus_records(config, lang, now, devices))
     return HistoryData(stores=stores, devices=devices, now_ms=now)

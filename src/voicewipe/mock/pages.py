@@ -21,7 +21,14 @@ HISTORY_PAGES = {
     "rvh": (data.VOICE, "VOICE_HISTORY", "section_rvh"),
     "rdsh": (data.SOUNDS, "DETECTED_SOUNDS", "section_rdsh"),
     "rshdh": (data.SMART_HOME, "SMART_HOME", "section_rshdh"),
+    # Invented: no source shows the page behind the Alexa+ feed (option alexa_plus).
+    "activity": (data.ALEXA_PLUS, "ALEXA_PLUS", "section_activity"),
 }
+# The feed each page lists from, and the key of its list of records (the Alexa+ one: rah).
+_FEEDS = {
+    data.ALEXA_PLUS: ("/alexa-privacy/apd/rah/alexa-history-records-v2", "alexaHistoryRecords")
+}
+_CLASSIC_FEED = ("/alexa-privacy/apd/rvh/customer-history-records-v2", "customerHistoryRecords")
 DATE_FILTERS = ("TODAY", "YESTERDAY", "LAST_7_DAYS", "LAST_30_DAYS", "ALL_HISTORY", "CUSTOM")
 
 
@@ -56,6 +63,7 @@ async def history(request: Request) -> Response:
         devices=devices,
         date_filters=DATE_FILTERS,
         server_now=server_now,
+        feed=_FEEDS.get(kind, _CLASSIC_FEED),
     )
 
 
@@ -86,7 +94,9 @@ async def skills(request: Request) -> Response:
 
 
 async def activity(request: Request) -> Response:
-    # The newer activity feed is not modelled: it leads to Review Voice History.
+    if site_of(request).config.alexa_plus:
+        return await history(request)
+    # An account without Alexa+: the activity page leads to Review Voice History.
     return RedirectResponse("/alexa-privacy/apd/rvh", 302)
 
 

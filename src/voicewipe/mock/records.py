@@ -13,6 +13,9 @@ KINDS = (VOICE, SOUNDS, SMART_HOME)
 PAGE_TYPES = {"VOICE_HISTORY": VOICE, "DETECTED_SOUNDS": SOUNDS, "SMART_HOME": SMART_HOME}
 RECORD_TYPES = {VOICE: "VOICE_HISTORY", SOUNDS: "DETECTED_SOUNDS", SMART_HOME: "SMART_HOME"}
 
+# The Alexa+ history (option alexa_plus): served by the rah feed, not by pageType.
+ALEXA_PLUS = "alexa-plus"
+
 SortKey = tuple[int, str]
 
 

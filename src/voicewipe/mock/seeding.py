@@ -155,3 +155,7 @@ def _utterance_id(rng: random.Random, ts: int, device: Device) -> str:
         f"{device.serial}/{t.tm_min:02d}:{t.tm_sec:02d}::TNIH_2V."
         f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}LPM"
     )
+
+
+# What the Alexa+ history (plus.py) is seeded with too.
+timestamps, utterance_id = _timestamps, _utterance_id

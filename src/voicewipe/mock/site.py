@@ -26,6 +26,7 @@ _DAY_MS = 86_400_000
 # them), so a running test never sees records change under it.
 DATA_OPTIONS = frozenset(
     {"recordings", "detected_sounds", "smart_home_events", "seed", "now", "no_audio_fraction"}
+    | {"alexa_plus", "alexa_plus_records"}
 )
 _FAULT_OPTIONS = frozenset({"rate_limit", "rate_burst", "fail_rate", "seed", "latency_spike_rate"})
 # configure() actions that are not options.
@@ -135,8 +136,8 @@ class Site:
     def keys(self, kind: str) -> dict[str, list[str]]:
         """The record keys of one history: those on the site now, and those deleted since the
         data was made (by any path: the bulk delete, one entry, a retention setting)."""
-        if kind not in data.KINDS:
-            raise ValueError(f"history must be one of {', '.join(data.KINDS)}")
+        if kind not in self.data.stores:
+            raise ValueError(f"history must be one of {', '.join(self.data.stores)}")
         with self.lock:
             self.data.settle()
             return {
@@ -150,7 +151,7 @@ class Site:
         """Everything a test may want to check server-side; the shape is in mock/README.md."""
         with self.lock:
             self.data.settle()
-            histories = {kind: self._history_state(kind) for kind in data.KINDS}
+            histories = {kind: self._history_state(kind) for kind in self.data.stores}
             auth = self.auth
             return {
                 "config": self.config.to_json(),

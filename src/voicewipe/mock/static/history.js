@@ -5,7 +5,7 @@
   "use strict";
   const cfg = JSON.parse(document.getElementById("apd-config").textContent);
   const N = cfg.names, L = cfg.labels;
-  const RECORDS = "/alexa-privacy/apd/rvh/customer-history-records-v2";
+  const RECORDS = cfg.feed; // the classic feed, or the Alexa+ one (rah) on the activity page
   const AUDIO = "/alexa-privacy/apd/rvh/audio";
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const $ = (id) => document.getElementById(id);
@@ -83,8 +83,8 @@
     api(url, { previousRequestToken: view.token, deviceEntityIds: view.devices })
       .then((page) => {
         if (gen !== view.gen) return;
-        for (const record of page.customerHistoryRecords) list.appendChild(entry(record));
-        view.token = page.encodedRequestToken || null;
+        for (const record of page[cfg.items]) list.appendChild(entry(record));
+        view.token = page.encodedRequestToken || page.paginationToken || null;
         view.done = !view.token;
         view.loading = false; setMessage();
         if (!view.done && nearBottom()) loadMore();
@@ -116,14 +116,15 @@
 
   function entry(record) {
     const box = el("div", N.box);
-    box.dataset.recordKey = record.recordKey;
+    box.dataset.recordKey = record.recordKey || record.activityKey || `${record.recordType}#${record.timestamp}`;
     box.dataset.timestamp = record.timestamp;
     const head = el("div", "apd-entry-head");
     const info = el("div", N.record_info);
     info.append(el("span", "item record-date", dateLabel(record.timestamp)), el("span", "item record-time", timeFormat.format(record.timestamp)));
     const meta = el("div", "apd-entry-meta");
-    meta.append(el("span", N.device, record.device.deviceName));
-    if (cfg.kind === "voice") meta.append(el("span", N.profile, record.profileName || L.unknown_speaker));
+    meta.append(el("span", N.device, deviceName(record)));
+    const person = (record.personsInfo || [])[0];
+    if (cfg.kind === "voice" || cfg.kind === "alexa-plus") meta.append(el("span", N.profile, record.profileName || (person && person.personFirstName) || L.unknown_speaker));
     head.append(info, meta);
     const items = record.voiceHistoryRecordItems || [];
     const main = items.find((i) => MAIN_TYPES.includes(i.recordItemType));
@@ -152,7 +153,7 @@
       expand.setAttribute("aria-label", details.hidden ? L.expand : L.collapse);
       box.classList.toggle("is-expanded", !details.hidden);
     });
-    if (cfg.kind === "voice") {
+    if (cfg.kind === "voice" || cfg.kind === "alexa-plus") {
       const play = el("button", N.play);
       play.type = "button"; play.setAttribute("aria-label", L.play);
       play.innerHTML = '<span aria-hidden="true">▶</span> ' + L.play;
@@ -168,6 +169,13 @@
     body.append(preview, actions);
     box.append(head, body, details);
     return box;
+  }
+
+  // The classic feed's device, or the Alexa+ feed's deviceInfo: an object, a list or null.
+  function deviceName(record) {
+    if (record.device) return record.device.deviceName;
+    const info = Array.isArray(record.deviceInfo) ? record.deviceInfo[0] : record.deviceInfo;
+    return info ? info.deviceName : "";
   }
 
   function playAudio(uid, box) {
