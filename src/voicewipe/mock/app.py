@@ -20,7 +20,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from voicewipe.mock import api, control, pages, signin
+from voicewipe.mock import activity, api, control, pages, signin
 from voicewipe.mock.site import Site
 from voicewipe.mock.web import error_page, site_of
 
@@ -124,6 +124,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 def build_app(site: Site) -> Starlette:
     routes: list[BaseRoute] = [
         *signin.ROUTES,
+        *activity.ROUTES,  # before pages: its activity page is the one served
         *pages.ROUTES,
         *api.ROUTES,
         *control.ROUTES,
