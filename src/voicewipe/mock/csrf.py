@@ -3,7 +3,7 @@
 Referer sent, and the pages (and GET /alexa-privacy/apd/csrf-token) hand out a new one.
 
 Invented where sources are silent (mock/README.md): a token is replaced when a page or the
-endpoint is asked for it after it went stale (never before: a run's token lasts its TTL); the
+endpoint is asked for it past half its life (never before: a run's token lasts that long); the
 endpoint answers 429 when one session asks again within POLL_INTERVAL_S and would get the
 token it was given last time (a client whose token went stale, or was replaced through a page,
 is answered). Nothing here knows HTTP.
@@ -26,8 +26,10 @@ def is_stale(config: MockConfig, session: Session) -> bool:
 
 
 def current(config: MockConfig, session: Session) -> str:
-    """The token a page hands out now: a new one once the old one is stale."""
-    if is_stale(config, session):
+    """The token a page hands out now: a new one once the old one is past half its life (so
+    that what a page gives lasts a while; the old one is refused from then on)."""
+    ttl = config.csrf_ttl_s
+    if ttl and time.monotonic() - session.csrf_issued > ttl / 2:
         session.csrf = secrets.token_urlsafe(32)
         session.csrf_issued = time.monotonic()
     return session.csrf
