@@ -125,6 +125,7 @@ async def delete(
     *,
     history: str = "voice",
     device: str | None = None,
+    profile: str | None = None,
     require_export: bool = True,
 ) -> dict[str, Any]:
     """Delete through the page after its check: the flow lists every record the filters
@@ -135,6 +136,7 @@ async def delete(
         "history": history,
         "period": period.describe(),
         "device": device,
+        "profile": profile,
         "export_required": require_export,
     }
     job.summary["delete"] = summary
@@ -146,6 +148,7 @@ async def delete(
         else {}
     )
     scope = period.describe() + (f", device {device}" if device else ", every device")
+    scope += f", profile {profile}" if profile else ""
     try:
         with deletion_progress(job):
             out = await job.flow(
@@ -157,6 +160,7 @@ async def delete(
                 start_ms=period.start_ms,
                 end_ms=period.end_ms,
                 device=device or "",
+                profile=profile or "",
                 exported=exported,
                 require_export=require_export,
                 scope=scope,

@@ -29,6 +29,7 @@ def _alarm(text: str, color: bool) -> str:
 
 def _delete(part: dict[str, Any], color: bool) -> list[str]:
     scope = part["period"] + (f", device {part['device']}" if part.get("device") else "")
+    scope += f", profile {part['profile']}" if part.get("profile") else ""
     if part.get("rehearsal"):
         return [
             f"Delete ({scope}): REHEARSAL, nothing was deleted. {part.get('would_delete')} "
