@@ -6,6 +6,10 @@ Every outcome is checked on the mock site and on disk."""
 
 from __future__ import annotations
 
+import threading
+import time
+from typing import Any
+
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -183,3 +187,37 @@ def test_an_unknown_profile_is_named_with_the_real_ones(mock, vw):
     for name in ("Sam", "Jamie", "Robin"):
         assert name in message
     assert mock.state()["deletions"] == []
+
+
+def test_windows_meeting_a_stale_token_at_once_share_one_refresh(mock, vw):
+    """The token goes stale while 32 windows list side by side: every window meets the 403,
+    yet the history page is read for a new token once, and the export is whole."""
+    mock.reset(recordings=3000, page_size=10, latency_ms=60)
+    rvh = "GET /alexa-privacy/apd/rvh"
+    records = "POST /alexa-privacy/apd/rvh/customer-history-records-v2"
+    outcome: dict[str, Any] = {}
+
+    def export() -> None:
+        outcome["done"] = vw("export", "--json", "--no-screenshots", "--no-audio")
+
+    worker = threading.Thread(target=export)
+    worker.start()
+    deadline = time.monotonic() + 120
+    while mock.state()["requests"]["by_endpoint"].get(records, 0) < 40:
+        assert worker.is_alive() and time.monotonic() < deadline
+        time.sleep(0.01)
+    mock.configure(csrf_ttl_s=0.05)  # every token the windows carry is stale now
+    while mock.state()["requests"]["by_endpoint"].get(rvh, 0) < 2:  # the refresh's read
+        assert worker.is_alive() and time.monotonic() < deadline
+        time.sleep(0.005)
+    mock.configure(csrf_ttl_s=0)  # the fresh token stays good
+    worker.join(180)
+    done = outcome["done"]
+    assert done.code == 0, done.result.err
+    state = mock.state()
+    assert state["requests"]["by_endpoint"][rvh] == 2  # the export's visit, and one refresh
+    assert state["requests"]["by_status"]["403"] >= 2
+    (step,) = [s for s in done.run_json["steps"] if s["label"] == "List the records"]
+    assert step["token_refreshed"] == 1
+    assert {r["record_key"] for r in done.records()} == set(mock.keys("voice")["present"])
+    assert len(done.records()) == 3000
