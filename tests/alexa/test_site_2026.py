@@ -206,7 +206,7 @@ def test_windows_meeting_a_stale_token_at_once_share_one_refresh(mock, vw):
     while mock.state()["requests"]["by_endpoint"].get(records, 0) < 40:
         assert worker.is_alive() and time.monotonic() < deadline
         time.sleep(0.01)
-    mock.configure(csrf_ttl_s=0.05)  # every token the windows carry is stale now
+    mock.configure(csrf_ttl_s=0.3)  # the tokens the windows carry go stale
     while mock.state()["requests"]["by_endpoint"].get(rvh, 0) < 2:  # the refresh's read
         assert worker.is_alive() and time.monotonic() < deadline
         time.sleep(0.005)
