@@ -221,3 +221,33 @@ def test_windows_meeting_a_stale_token_at_once_share_one_refresh(mock, vw):
     assert step["token_refreshed"] == 1
     assert {r["record_key"] for r in done.records()} == set(mock.keys("voice")["present"])
     assert len(done.records()) == 3000
+
+
+@pytest.mark.parametrize(
+    ("marketplace", "locale"), [("amazon.com", "en-US"), ("amazon.co.jp", "ja-JP")]
+)
+def test_a_wipe_on_the_whole_2026_site(mock, vw, marketplace, locale):
+    """Every new shape at once, 10 records a page, a token going stale: the wipe exports
+    everything, deletes everything and sets auto-delete, all read back from the site."""
+    mock.reset(
+        recordings=60,
+        deletion_delay_s=0,
+        locale=locale,
+        page_size=10,
+        dom="2025",
+        bulk_delete_wording="selected",
+        feed="2025",
+        device_entity_ids=False,
+        old_get="429",
+        csrf_ttl_s=2,
+        profile_filter=True,
+    )
+    present = set(mock.keys("voice")["present"])
+    done = vw("wipe", "--yes", "--json", "--no-screenshots", "--marketplace", marketplace)
+    assert done.code == 0, done.result.err
+    state = mock.state()
+    assert state["histories"]["voice"]["total"] == 0
+    assert set(mock.keys("voice")["deleted"]) == present
+    assert state["settings"]["retention"] == "THREE_MONTHS"
+    assert {r["record_key"] for r in done.records(marketplace)} == present
+    assert done.summary["delete"]["deleted"] == 60
