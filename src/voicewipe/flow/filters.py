@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
+from types import MappingProxyType
 from typing import Any
 
 from voicewipe.errors import TemplateProblem
@@ -114,13 +115,15 @@ def now_ms() -> int:
     return int(datetime.now(UTC).timestamp() * 1000)
 
 
-# The names flows use them by.
-FILTERS = {
-    "epoch_ms": epoch_ms,
-    "iso": iso,
-    "get": get_path,
-    "totp": totp,
-    "count_in": count_in,
-    "where": where,
-    "search": search,
-}
+# The names flows use them by (read-only: every run shares it).
+FILTERS = MappingProxyType(
+    {
+        "epoch_ms": epoch_ms,
+        "iso": iso,
+        "get": get_path,
+        "totp": totp,
+        "count_in": count_in,
+        "where": where,
+        "search": search,
+    }
+)
