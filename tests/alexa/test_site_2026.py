@@ -72,11 +72,16 @@ def test_a_delete_outlives_a_stale_token(mock, vw, marketplace, locale):
     assert mock.state()["requests"]["csrf_rejected"] > rejected
 
 
-def test_a_token_refused_again_right_after_it_was_read_stops_the_run(mock, vw):
+@pytest.mark.parametrize(
+    ("marketplace", "locale"), [("amazon.com", "en-US"), ("amazon.de", "de-DE")]
+)
+def test_a_token_refused_again_right_after_it_was_read_stops_the_run(mock, vw, marketplace, locale):
     """Every token is stale a millisecond after it is given: the refresh runs once, and the
     refusal of the fresh token stops the run with one line, before anything is deleted."""
-    mock.reset(recordings=20, csrf_ttl_s=0.001, latency_ms=20)
-    done = vw("delete", "--all", "--yes", "--no-export", "--no-screenshots")
+    mock.reset(recordings=20, csrf_ttl_s=0.001, latency_ms=20, locale=locale)
+    done = vw(
+        "delete", "--all", "--yes", "--no-export", "--no-screenshots", "--marketplace", marketplace
+    )
     assert done.code == 1, done.result.err
     message = _message(done.result.err)
     assert "answered 403 again with a token read afresh" in message
@@ -126,14 +131,25 @@ def test_delete_one_device_with_the_2025_feed(mock, vw):
     assert done.summary["delete"]["deleted"] == before[device]
 
 
-def test_a_delete_with_recordings_reaching_the_json_late(mock, vw):
+@pytest.mark.parametrize(
+    ("marketplace", "locale"), [("amazon.com", "en-US"), ("amazon.co.jp", "ja-JP")]
+)
+def test_a_delete_with_recordings_reaching_the_json_late(mock, vw, marketplace, locale):
     """publish_delay_s: what is said as the delete is clicked reaches the JSON only later, so
     the bulk deletion does not take it: the count and the read-back stay exactly the 30 the
     check listed (without the delay the site would delete 32, and the run say so)."""
-    mock.reset(recordings=30, deletion_delay_s=0, publish_delay_s=3600, arrive_on_delete=2)
-    exported = vw("export", "--json", "--no-screenshots")
+    mock.reset(
+        recordings=30,
+        deletion_delay_s=0,
+        publish_delay_s=3600,
+        arrive_on_delete=2,
+        locale=locale,
+        page_size=10,
+    )
+    market = ("--marketplace", marketplace)
+    exported = vw("export", "--json", "--no-screenshots", *market)
     assert exported.code == 0, exported.result.err
-    done = vw("delete", "--all", "--yes", "--json", "--no-screenshots")
+    done = vw("delete", "--all", "--yes", "--json", "--no-screenshots", *market)
     _deleted_everything(mock, done, 30)
     assert [d["deleted"] for d in mock.state()["deletions"]] == [30]
 
