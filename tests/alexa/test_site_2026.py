@@ -267,3 +267,25 @@ def test_a_wipe_on_the_whole_2026_site(mock, vw, marketplace, locale):
     assert state["settings"]["retention"] == "THREE_MONTHS"
     assert {r["record_key"] for r in done.records(marketplace)} == present
     assert done.summary["delete"]["deleted"] == 60
+
+
+@pytest.mark.parametrize(
+    ("marketplace", "locale"), [("amazon.com", "en-US"), ("amazon.de", "de-DE")]
+)
+def test_auto_delete_outlives_a_stale_token(mock, vw, marketplace, locale):
+    """The listing of what a shorter retention deletes and the settings page's own calls meet
+    stale tokens: both read a new one, and the settings land on the site."""
+    mock.reset(
+        recordings=200, page_size=10, latency_ms=100, csrf_ttl_s=0.35, locale=locale,
+        deletion_delay_s=0,
+    )  # fmt: skip
+    market = ("--marketplace", marketplace)
+    exported = vw("export", "--json", "--no-screenshots", *market)
+    assert exported.code == 0, exported.result.err
+    args = ("3-months", "--deletion-by-voice", "on", "--yes", "--json", "--no-screenshots")
+    done = vw("auto-delete", *args, *market)
+    assert done.code == 0, done.result.err
+    state = mock.state()
+    assert state["settings"]["retention"] == "THREE_MONTHS"
+    assert state["settings"]["deletion_by_voice"] is True
+    assert state["requests"]["csrf_rejected"] >= 1
