@@ -135,3 +135,52 @@ def test_cli_serves_until_ctrl_c() -> None:
 def test_the_mock_is_never_served_beyond_this_machine(host):
     with pytest.raises(ValueError, match="host must be a loopback address"):
         MockConfig(host=host)
+
+
+def test_cli_takes_any_mock_option() -> None:
+    config = cli.config_of(
+        _args(
+            "--recordings",
+            "20",
+            "--option",
+            "csrf_ttl_s=60",
+            "--option",
+            "dom=2025",
+            "--option",
+            "bulk-delete-wording=selected",
+            "--option",
+            "device_entity_ids=false",
+            "--option",
+            "recordings=25",
+        )
+    )
+    assert (config.csrf_ttl_s, config.dom, config.bulk_delete_wording) == (60, "2025", "selected")
+    assert config.device_entity_ids is False
+    assert config.recordings == 25  # --option wins over the flag
+    assert cli.config_of(_args()) == MockConfig(**cli.options(_args()))
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--option", "dom"], "--option takes NAME=VALUE, got 'dom'"),
+        (["--option", "dom=2030"], "mock-site --option: dom must be one of classic, 2025"),
+        (["--option", "colour=red"], "mock-site --option: unknown option(s): colour"),
+        (["--option", "csrf_ttl_s=-5"], "mock-site --option: csrf_ttl_s must be >= 0"),
+        (["--option", "old_get=500"], "mock-site --option: old_get must be one of none, 404, 429"),
+    ],
+)
+def test_cli_bad_mock_options_are_one_line(argv: list[str], message: str) -> None:
+    with pytest.raises(UsageError) as error:
+        cli.config_of(_args(*argv))
+    assert str(error.value) == message
+
+
+def test_cli_bad_option_exits_2_with_one_line() -> None:
+    from clirun import run_cli
+
+    done = run_cli("mock-site", "--option", "publish_delay_s=lots")
+    assert done.code == 2
+    lines = done.err.strip().splitlines()
+    assert lines[-1] == "voicewipe: mock-site --option: publish_delay_s must be a number"
+    assert "Traceback" not in done.err

@@ -70,6 +70,7 @@ CONTRACTS: dict[str, Contract] = {
             "start_ms": "integer",
             "end_ms": "integer",
             "device": "string",
+            "profile": "string",
             "exported": "map",
             "require_export": "boolean",
             "scope": "string",

@@ -130,6 +130,7 @@ async def delete(
     *,
     history: str = "voice",
     device: str | None = None,
+    profile: str | None = None,
     require_export: bool = True,
 ) -> dict[str, Any]:
     """Delete through the page after its check: the flow lists every record the filters
@@ -140,6 +141,7 @@ async def delete(
         "history": history,
         "period": period.describe(),
         "device": device,
+        "profile": profile,
         "export_required": require_export,
     }
     _part(job, "delete", history, summary)
@@ -151,6 +153,7 @@ async def delete(
         else {}
     )
     scope = period.describe() + (f", device {device}" if device else ", every device")
+    scope += f", profile {profile}" if profile else ""
     try:
         with deletion_progress(job):
             out = await job.flow(
@@ -162,6 +165,7 @@ async def delete(
                 start_ms=period.start_ms,
                 end_ms=period.end_ms,
                 device=device or "",
+                profile=profile or "",
                 exported=exported,
                 require_export=require_export,
                 scope=scope,
@@ -246,6 +250,7 @@ async def delete_each(
     histories: list[str],
     *,
     device: str | None = None,
+    profile: str | None = None,
     require_export: bool = True,
 ) -> None:
     """Delete each history the account has (asked of the site first: its page and feed)."""
@@ -257,7 +262,13 @@ async def delete_each(
             _skipped(job, summary, history, found.absent)
             continue
         await delete(
-            job, archive, period, history=history, device=device, require_export=require_export
+            job,
+            archive,
+            period,
+            history=history,
+            device=device,
+            profile=profile,
+            require_export=require_export,
         )
 
 

@@ -33,6 +33,7 @@ def _delete(part: dict[str, Any], color: bool) -> list[str]:
     if "skipped" in part:
         return [f"Delete ({part['history']}): skipped, {part['skipped']}"]
     scope = part["period"] + (f", device {part['device']}" if part.get("device") else "")
+    scope += f", profile {part['profile']}" if part.get("profile") else ""
     if part.get("rehearsal"):
         return [
             f"Delete ({scope}): REHEARSAL, nothing was deleted. {part.get('would_delete')} "

@@ -90,14 +90,14 @@ def parse_date(text: str, option: str) -> date:
         raise UsageError(f"{option}: {text!r} is not a date like 2024-06-03") from None
 
 
-def mock_options(pairs: list[str]) -> dict[str, Any]:
+def mock_options(pairs: list[str], flag: str = "--mock-option") -> dict[str, Any]:
     import yaml
 
     options: dict[str, Any] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise UsageError(f"--mock-option takes NAME=VALUE, got {pair!r}")
+            raise UsageError(f"{flag} takes NAME=VALUE, got {pair!r}")
         try:
             options[name.strip().replace("-", "_")] = yaml.safe_load(value)
         except (yaml.YAMLError, ValueError, RecursionError):  # `now=2024-13-40`: as text

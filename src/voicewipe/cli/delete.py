@@ -15,6 +15,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--since", metavar="DATE", help="first day to delete (YYYY-MM-DD)")
     parser.add_argument("--until", metavar="DATE", help="last day to delete (YYYY-MM-DD)")
     parser.add_argument("--device", metavar="NAME", help="only this device's recordings")
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="only this household member's recordings (the page's profile filter)",
+    )
     parser.add_argument("--what", default="voice", metavar="HISTORY", help=HISTORIES_HELP)
     parser.add_argument(
         "--no-export",
@@ -35,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
     if args.device is not None and not args.device.strip():
         # An empty name would filter nothing: the deletion would cover every device.
         raise UsageError("--device: give a device's name (or leave --device out for all)")
+    if args.profile is not None and not args.profile.strip():
+        raise UsageError("--profile: give a profile's name (or leave --profile out for all)")
     period = period_of(args)
     assert isinstance(period, operations.Period)
 
@@ -45,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
             period,
             histories,
             device=args.device,
+            profile=args.profile,
             require_export=not args.no_export,
         )
 

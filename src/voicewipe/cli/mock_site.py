@@ -7,9 +7,12 @@ its server are imported in run() only, keeping `voicewipe --help` fast.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from voicewipe.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from voicewipe.mock import MockConfig
 
 _LOCALES = ("en-US", "en-GB", "de-DE", "ja-JP")
 
@@ -59,6 +62,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="serve the 'redesigned' pages (renamed classes, reworded labels)",
     )
+    parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="any mock site option, as --mock-option takes it (e.g. csrf_ttl_s=60, dom=2025); "
+        "repeatable, and it wins over the flags above",
+    )
 
 
 def options(args: argparse.Namespace) -> dict[str, Any]:
@@ -102,19 +113,33 @@ def options(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
-def run(args: argparse.Namespace) -> int:
-    from voicewipe.mock import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, MockConfig, MockSite
+def config_of(args: argparse.Namespace) -> MockConfig:
+    """The mock site's configuration: the flags, then every --option NAME=VALUE (the names and
+    checks of MockConfig, as --mock-option takes them on the other commands)."""
+    from voicewipe.cli.alexa import mock_options
+    from voicewipe.mock import MockConfig
 
     try:
         config = MockConfig(**options(args))
     except ValueError as error:
         raise UsageError(f"mock-site: {error}") from None
+    extra = mock_options(args.option, "--option")
+    try:
+        return config.replace(**extra)
+    except (TypeError, ValueError) as error:
+        raise UsageError(f"mock-site --option: {error}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from voicewipe.mock import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, MockSite
+
+    config = config_of(args)
     site = MockSite(config)
     try:
         site.start()
     except OSError as error:
         raise UsageError(
-            f"mock-site: cannot listen on port {args.port}: {error.strerror}"
+            f"mock-site: cannot listen on port {config.port}: {error.strerror}"
         ) from None
     print(f"Mock Alexa site running at {site.url}", flush=True)
     print(f"  start page:  {site.url}/alexa-privacy/apd/home")

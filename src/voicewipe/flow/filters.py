@@ -131,6 +131,20 @@ def totp(value: Any) -> Secret:
     return Secret(f"{value.name} code", code, origins=value.origins)
 
 
+def search(text: Any, pattern: Any) -> str | None:
+    """The first group (else the whole match) of a regular expression in a text, or none:
+    `page_html | search('name="csrf-token" content="([^"]+)"')`."""
+    if not isinstance(text, str) or not isinstance(pattern, str):
+        return None
+    try:
+        found = re.search(pattern, text)
+    except re.error as error:
+        raise TemplateProblem(f"search: {pattern!r} is not a regular expression: {error}") from None
+    if found is None:
+        return None
+    return found[1] if found.re.groups else found[0]
+
+
 def now_ms() -> int:
     """The time now, in milliseconds since the epoch: a range that ends "now" when it is asked."""
     return int(datetime.now(UTC).timestamp() * 1000)
@@ -146,5 +160,6 @@ FILTERS = MappingProxyType(
         "count_in": count_in,
         "where": where,
         "keyed": keyed,
+        "search": search,
     }
 )

@@ -14,14 +14,15 @@ import json
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from voicewipe.mock import audio, corpus, data
+from voicewipe.mock import audio, corpus, data, feed
 from voicewipe.mock.site import RETENTION_OPTIONS
-from voicewipe.mock.web import check_api, json_error, session_of, site_of
+from voicewipe.mock.web import check_api, error_page, json_error, session_of, site_of
 
 RECORDS_PATH = "/alexa-privacy/apd/rvh/customer-history-records-v2"
+OLD_RECORDS_PATH = "/alexa-privacy/apd/rvh/customer-history-records"
 DELETE_PATH = RECORDS_PATH + "/delete"
 DELETE_STATUS_PATH = RECORDS_PATH + "/delete-status"
 AUDIO_PATH = "/alexa-privacy/apd/rvh/audio"
@@ -66,12 +67,35 @@ def _range(request: Request) -> tuple[int, int]:
 
 
 def _kind(request: Request) -> tuple[str, str]:
+    """The history asked for: the Alexa+ feed's by its path; else pageType, or recordType as
+    newer clients send it (with a maxRecordSize the site does not follow), or neither (the
+    voice history)."""
     if request.url.path.startswith("/alexa-privacy/apd/rah/"):  # the Alexa+ feed's deletes
         return "ALEXA_PLUS", data.ALEXA_PLUS
-    page_type = request.query_params.get("pageType", "VOICE_HISTORY")
+    query = request.query_params
+    page_type = query.get("pageType") or query.get("recordType") or "VOICE_HISTORY"
     if page_type not in data.PAGE_TYPES:
         raise BadInput(f"Invalid value for pageType: {page_type[:40]}")
+    size = query.get("maxRecordSize")
+    if size is not None and (not size.isdigit() or len(size) > 6):
+        raise BadInput("Invalid value for maxRecordSize")
     return page_type, data.PAGE_TYPES[page_type]
+
+
+def _persons(body: dict[str, Any]) -> frozenset[str] | None:
+    """Invented: the profile filter's personIds (mock/README.md)."""
+    value = body.get("personIds")
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise BadInput("personIds must be a list of strings")
+    return frozenset(value)
+
+
+def _keep(persons: frozenset[str] | None) -> Any:
+    if persons is None:
+        return None
+    return lambda r: any(p["personId"] in persons for p in feed.persons_of(r))
 
 
 def _devices(body: dict[str, Any]) -> frozenset[str] | None:
@@ -113,6 +137,7 @@ async def records(request: Request) -> Response:
         page_type, kind = _kind(request)
         body = await _json_body(request)
         devices = _devices(body)
+        keep = _keep(_persons(body))
         cursor = _decode(body.get("previousRequestToken"), start, end, page_type)
     except BadInput as error:
         return json_error(request, 400, str(error))
@@ -120,18 +145,29 @@ async def records(request: Request) -> Response:
     with site.lock:
         site.data.settle()
         page, after = site.data.stores[kind].page(
-            start, end, devices, cursor, site.config.page_size
+            start, end, devices, cursor, site.config.page_size, keep
         )
-        replacements = corpus.REPLACEMENTS[corpus.language(site.config.locale)]
-        out = [r.to_json(replacements) for r in page]
-    return JSONResponse(
-        {
-            "customerHistoryRecords": out,
-            "encodedRequestToken": _encode(after, start, end, page_type) if after else None,
-            "noDataFoundWithinTimeLimit": not out and cursor is None,
-            "lastRecordTimestamp": out[-1]["timestamp"] if out else None,
-        }
-    )
+        out = _records_json(site.config, page)
+    answer = {
+        "customerHistoryRecords": out,
+        "encodedRequestToken": _encode(after, start, end, page_type) if after else None,
+        "noDataFoundWithinTimeLimit": not out and cursor is None,
+        "lastRecordTimestamp": out[-1]["timestamp"] if out else None,
+    }
+    if site.config.feed == "2025":
+        answer["voiceProfileAssociatedWithPerson"] = True
+    return JSONResponse(answer)
+
+
+def _records_json(config: Any, page: list[data.Record]) -> list[dict[str, Any]]:
+    replacements = corpus.REPLACEMENTS[corpus.language(config.locale)]
+    out = [r.to_json(replacements) for r in page]
+    if config.feed == "2025":
+        out = [feed.newer(o, r) for o, r in zip(out, page, strict=True)]
+    if not config.device_entity_ids:
+        for o in out:
+            o["device"]["deviceEntityId"] = None
+    return out
 
 
 async def audio_file(request: Request) -> Response:
@@ -170,6 +206,7 @@ async def delete(request: Request) -> Response:
         keys = _record_keys(body)
         span = None if keys is not None else _body_range(body)
         devices = _devices(body)
+        keep = _keep(_persons(body))
     except BadInput as error:
         return json_error(request, 400, str(error))
     site = site_of(request)
@@ -180,7 +217,7 @@ async def delete(request: Request) -> Response:
             return JSONResponse({"deleted": deleted, "status": "COMPLETED"})
         if site.config.arrive_on_delete and kind == data.VOICE:
             site.data.arrive(site.config, site.config.arrive_on_delete, late_ms=60_000)
-        chosen = site.data.stores[kind].matching(span[0], span[1], devices)
+        chosen = site.data.stores[kind].matching(span[0], span[1], devices, keep)
         deletion = site.data.delete_later(kind, chosen, site.config.deletion_delay_s)
         return JSONResponse(_deletion_json(deletion))
 
@@ -270,8 +307,33 @@ async def toggles(request: Request) -> Response:
         )
 
 
+async def persons(request: Request) -> Response:
+    """The household's voice profiles (shared/alexa-site.md, "Other endpoints")."""
+    if session_of(request) is None:
+        return json_error(request, 401, "Unauthorized", errorCode="SESSION_EXPIRED")
+    return JSONResponse(feed.household())
+
+
+async def old_records(request: Request) -> Response:
+    """The pre-2024 GET endpoint, as old_get says it answers now (none: the site's own
+    not-found page, as for any unknown address)."""
+    mode = site_of(request).config.old_get
+    if mode == "none":
+        return error_page(request, 404)
+    if mode == "429":
+        return HTMLResponse(
+            "<html><head><title>Too Many Requests</title></head>"
+            "<body><h1>Too Many Requests</h1></body></html>",
+            status_code=429,
+        )
+    return HTMLResponse("<html><body><h1>Not Found</h1></body></html>", status_code=404)
+
+
 ROUTES = [
     Route(RECORDS_PATH, records, methods=["POST"]),
+    Route(RECORDS_PATH + "/", records, methods=["POST"]),  # some clients add the slash
+    Route(feed.PERSONS_PATH, persons, methods=["GET"]),
+    Route(OLD_RECORDS_PATH, old_records, methods=["GET"]),
     Route(DELETE_PATH, delete, methods=["POST"]),
     Route(DELETE_STATUS_PATH, delete_status, methods=["GET"]),
     Route(AUDIO_PATH, audio_file, methods=["GET"]),
@@ -279,7 +341,9 @@ ROUTES = [
     Route(TOGGLES_PATH, toggles, methods=["POST"]),
 ]
 # The endpoints that the rate limit (429) applies to.
-THROTTLED_PATHS = frozenset({RECORDS_PATH, DELETE_PATH, DELETE_STATUS_PATH, AUDIO_PATH})
+THROTTLED_PATHS = frozenset(
+    {RECORDS_PATH, RECORDS_PATH + "/", DELETE_PATH, DELETE_STATUS_PATH, AUDIO_PATH}
+)
 
 # What the Alexa+ feed (plus.py) shares with the classic one.
 time_range, json_body, devices_of = _range, _json_body, _devices

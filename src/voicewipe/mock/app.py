@@ -20,7 +20,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from voicewipe.mock import api, control, interstitials, pages, plus, signin
+from voicewipe.mock import activity, api, control, interstitials, pages, plus, signin
 from voicewipe.mock.site import Site
 from voicewipe.mock.web import error_page, site_of
 
@@ -129,6 +129,7 @@ def build_app(site: Site) -> Starlette:
     routes: list[BaseRoute] = [
         *signin.ROUTES,
         *interstitials.ROUTES,
+        *activity.ROUTES,  # before pages: its activity page is the one served
         *pages.ROUTES,
         *api.ROUTES,
         *plus.ROUTES,

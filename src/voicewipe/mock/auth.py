@@ -35,6 +35,9 @@ class Session:
     created: float  # time.monotonic()
     remember: bool
     requests: int = 0
+    # The CSRF token's age and its plain-text endpoint's last answer (mock/csrf.py).
+    csrf_issued: float = field(default_factory=time.monotonic)
+    csrf_polled: tuple[float, str] | None = None  # when, and the token it gave
 
 
 @dataclass

@@ -88,6 +88,18 @@ class MockConfig:
     # before the newest one): what arrives between a delete's check and its click.
     arrive_on_delete: int = 0
 
+    # The site as clients meet it in 2025-2026 (shared/alexa-site.md); each off by default.
+    csrf_ttl_s: float = 0.0  # a CSRF token older than this is refused (403 text/html); 0: never
+    old_get: str = "none"  # the pre-2024 GET customer-history-records: none (no route), 404, 429
+    publish_delay_s: float = 0.0  # a new recording reaches the JSON this long after it was said
+    dom: str = "classic"  # the Review Voice History page: classic, or 2025's classes
+    bulk_delete_wording: str = "classic"  # or all_recordings, selected (a checkbox per entry)
+    device_entity_ids: bool = True  # false: every record's deviceEntityId is null
+    # 2025: the records with the fields clients log now (personsInfo, customerId, item keys,
+    # PROFILE items ...) and the newer utteranceType values (ROUTINES_3P, FALSE_WAKE_WORD_1P ...).
+    feed: str = "classic"
+    profile_filter: bool = False  # a profile menu on the rvh page (invented)
+
     host: str = "127.0.0.1"
     port: int = 0  # 0: a free port
 
@@ -118,6 +130,10 @@ class MockConfig:
             raise ValueError(f"unknown option(s): {', '.join(unknown)}")
         if isinstance(changes.get("now"), str):
             changes["now"] = datetime.fromisoformat(changes["now"])
+        for name, _ in _CHOICES:  # dom=2025, old_get=404 as a command line's YAML reads them
+            value = changes.get(name)
+            if isinstance(value, int) and not isinstance(value, bool):
+                changes[name] = str(value)
         try:
             return dataclasses.replace(self, **changes)
         except TypeError as error:  # a wrong type that the checks below tripped over
@@ -156,7 +172,17 @@ _BOUNDS: tuple[tuple[str, float, float | None], ...] = (
     ("fail_rate", 0, 1),
     ("arrive_on_delete", 0, 1000),
     ("no_audio_fraction", 0, 1),
+    ("csrf_ttl_s", 0, None),
+    ("publish_delay_s", 0, 3600),
     ("port", 0, 65535),
+)
+
+
+_CHOICES = (
+    ("old_get", ("none", "404", "429")),
+    ("dom", ("classic", "2025")),
+    ("bulk_delete_wording", ("classic", "all_recordings", "selected")),
+    ("feed", ("classic", "2025")),
 )
 
 
@@ -200,8 +226,12 @@ def _other_problems(c: MockConfig) -> list[str]:
         out.append(f"mfa must be one of {', '.join(MFA_MODES)}")
     if c.captcha not in CAPTCHA_MODES:
         out.append(f"captcha must be one of {', '.join(CAPTCHA_MODES)}")
-    if not isinstance(c.drift, bool):
-        out.append("drift must be true or false")
+    for name in ("drift", "device_entity_ids", "profile_filter"):
+        if not isinstance(getattr(c, name), bool):
+            out.append(f"{name} must be true or false")
+    for name, choices in _CHOICES:
+        if getattr(c, name) not in choices:
+            out.append(f"{name} must be one of {', '.join(choices)}")
     out.extend(_signin_problems(c))
     if not isinstance(c.alexa_plus, bool):
         out.append("alexa_plus must be true or false")

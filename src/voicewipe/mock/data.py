@@ -72,6 +72,8 @@ class HistoryData:
     deleted_keys: dict[str, list[str]] = field(
         default_factory=lambda: {k: [] for k in (*KINDS, ALEXA_PLUS)}
     )
+    # Said but not yet in the JSON (publish_delay_s): (when they appear, the records).
+    unpublished: list[tuple[float, list[Record]]] = field(default_factory=list)
     _next_id: int = 0
     _arrivals: int = 0
 
@@ -85,7 +87,8 @@ class HistoryData:
         `late_ms`, said that long before the newest record (reaching the history late)."""
         self._arrivals += 1
         store = self.stores[VOICE]
-        newest = max((r.timestamp for r in store), default=0)
+        waiting = [r.timestamp for _, batch in self.unpublished for r in batch]
+        newest = max([*(r.timestamp for r in store), *waiting], default=0)
         now = max(int(time.time() * 1000), newest + count * 1000 + 1)
         if late_ms:
             now = newest - late_ms
@@ -97,13 +100,21 @@ class HistoryData:
             times=[now - i * 1000 for i in range(count)],
             seed=f"voice-{config.seed}-arrivals-{self._arrivals}",
         )
-        store.add(fresh)
+        if config.publish_delay_s:
+            self.unpublished.append((time.monotonic() + config.publish_delay_s, fresh))
+        else:
+            store.add(fresh)
         return [r.key for r in fresh]
 
     def settle(self) -> None:
         """Finish the deletions whose time has come. Called before every read, so the store
         changes exactly when a real backend would have finished."""
         now = time.monotonic()
+        if self.unpublished:
+            due = [r for when, batch in self.unpublished if when <= now for r in batch]
+            self.unpublished = [(w, b) for w, b in self.unpublished if w > now]
+            if due:
+                self.stores[VOICE].add(due)
         for deletion in self.deletions.values():
             if not deletion.done and deletion.due <= now:
                 gone = self.stores[deletion.kind].delete(deletion.keys)

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from voicewipe.mock import data
+from voicewipe.mock import csrf, data, feed
 from voicewipe.mock.web import render, session_of, site_of, to_signin
 
 # path tail -> (kind, pageType, title label). rvh is real; rdsh and rshdh are invented.
@@ -52,14 +52,20 @@ async def history(request: Request) -> Response:
     with site.lock:
         devices = list(site.data.devices if kind != data.SOUNDS else site.data.devices[:3])
         server_now = data.now_ms(site.config)
+        token = csrf.current(site.config, session)
+        config = site.config
+    profiles = feed.household() if config.profile_filter and kind == data.VOICE else []
     return render(
         request,
         "history.html",
+        dom=config.dom,
+        wording=config.bulk_delete_wording,
+        profiles=profiles,
         section=page,
         kind=kind,
         page_type=page_type,
         title=title,
-        csrf=session.csrf,
+        csrf=token,
         devices=devices,
         date_filters=DATE_FILTERS,
         server_now=server_now,
@@ -75,11 +81,12 @@ async def myad(request: Request) -> Response:
     with site.lock:
         settings = site.settings
         current = (settings.retention, settings.deletion_by_voice, settings.data_improves_alexa)
+        token = csrf.current(site.config, session)
     return render(
         request,
         "myad.html",
         section="myad",
-        csrf=session.csrf,
+        csrf=token,
         retention=current[0],
         deletion_by_voice=current[1],
         data_improves_alexa=current[2],
@@ -91,13 +98,6 @@ async def skills(request: Request) -> Response:
     if session_of(request) is None:
         return to_signin(request)
     return render(request, "skills.html", section="skills")
-
-
-async def activity(request: Request) -> Response:
-    if site_of(request).config.alexa_plus:
-        return await history(request)
-    # An account without Alexa+: the activity page leads to Review Voice History.
-    return RedirectResponse("/alexa-privacy/apd/rvh", 302)
 
 
 async def root(request: Request) -> Response:
@@ -118,5 +118,4 @@ ROUTES = [
     Route("/alexa-privacy/apd/rshdh", history, methods=["GET"]),
     Route("/alexa-privacy/apd/myad", myad, methods=["GET"]),
     Route("/alexa-privacy/apd/mps", skills, methods=["GET"]),
-    Route("/alexa-privacy/apd/activity", activity, methods=["GET"]),
 ]

@@ -9,10 +9,13 @@ exactly once even while others are being deleted. Nothing here renders or knows 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from voicewipe.mock.records import Record, SortKey
+
+# Which records a filter keeps besides the devices (a profile filter), or None: all.
+Keep = Callable[[Record], bool] | None
 
 
 class HistoryStore:
@@ -43,6 +46,7 @@ class HistoryStore:
         devices: frozenset[str] | None,
         cursor: SortKey | None,
         limit: int,
+        keep: Keep = None,
     ) -> tuple[list[Record], SortKey | None]:
         """Up to `limit` records in [start, end], newest first, after `cursor`; and the cursor
         for the next page (None when nothing is left)."""
@@ -55,18 +59,24 @@ class HistoryStore:
             record = self._records[i]
             if devices is not None and record.device.entity_id not in devices:
                 continue
+            if keep is not None and not keep(record):
+                continue
             if len(out) == limit:  # one more match exists: there is a next page
                 return out, out[-1].sort_key
             out.append(record)
         return out, None
 
-    def matching(self, start: int, end: int, devices: frozenset[str] | None) -> list[Record]:
+    def matching(
+        self, start: int, end: int, devices: frozenset[str] | None, keep: Keep = None
+    ) -> list[Record]:
         lo = bisect.bisect_left(self._keys, (start, ""))
         hi = bisect.bisect_left(self._keys, (end + 1, ""))
         chosen = self._records[lo:hi]
-        if devices is None:
-            return chosen
-        return [r for r in chosen if r.device.entity_id in devices]
+        if devices is not None:
+            chosen = [r for r in chosen if r.device.entity_id in devices]
+        if keep is not None:
+            chosen = [r for r in chosen if keep(r)]
+        return chosen
 
     def add(self, records: Iterable[Record]) -> None:
         self._records = sorted([*self._records, *records], key=lambda r: r.sort_key)

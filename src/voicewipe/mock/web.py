@@ -12,7 +12,7 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from voicewipe.mock import i18n
+from voicewipe.mock import csrf, i18n
 from voicewipe.mock.auth import Session
 from voicewipe.mock.config import DEMO_NAME
 from voicewipe.mock.site import Site
@@ -94,7 +94,7 @@ def json_error(request: Request, status: int, message: str, **extra: Any) -> JSO
     return JSONResponse({"message": message, **extra}, status_code=status)
 
 
-def check_api(request: Request) -> Session | JSONResponse:
+def check_api(request: Request) -> Session | Response:
     """The session of a JSON request with a valid CSRF header and an rvh-like Referer, or the
     error to answer: 401 without a session, 403 without the token or the Referer."""
     session = session_of(request)
@@ -103,6 +103,12 @@ def check_api(request: Request) -> Session | JSONResponse:
     token = request.headers.get(CSRF_HEADER, "")
     if not token or token != session.csrf:
         return json_error(request, 403, "Forbidden", errorCode="CSRF_TOKEN_INVALID")
+    site = site_of(request)
+    with site.lock:
+        stale = csrf.is_stale(site.config, session)
+    if stale:  # as Amazon answers a stale token: an HTML page, whatever was asked
+        site.stats.csrf_rejected += 1
+        return HTMLResponse("<html><body><h1>403 Forbidden</h1></body></html>", status_code=403)
     referer = urlsplit(request.headers.get("referer", "")).path
     if not referer.startswith("/alexa-privacy/apd/"):
         return json_error(request, 403, "Forbidden", errorCode="REFERER_INVALID")

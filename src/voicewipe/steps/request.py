@@ -30,6 +30,7 @@ from voicewipe.runner.context import StepContext
 from voicewipe.steps._act import ms
 from voicewipe.steps._paginate import Paging, Windows, paginate_windows
 from voicewipe.steps._paginate import paginate as paginate_one
+from voicewipe.steps._token import StaleToken, stale_token
 
 
 @dataclass
@@ -63,10 +64,12 @@ async def fetch(
     form: Any,
     *,
     first: bool = True,
+    token: StaleToken | None = None,
 ) -> Answer:
     """One request, paced to what the site accepts and waiting out throttling; raises
     StepFailed on errors and unexpected statuses. `first`: it goes before requests that are
-    many at once (downloads) when they wait for their turn."""
+    many at once (downloads) when they wait for their turn. `token`: a stale token is read
+    again and the request sent once more (see _token)."""
     throttle, wait = args.throttle, args.throttle.wait
     pacer = ctx.pacer(url)
     data = json.dumps(body) if body is not None else None
@@ -74,7 +77,10 @@ async def fetch(
         headers = {"content-type": "application/json", **(headers or {})}
     for attempt in range(1, throttle.attempts + 1):
         sent = await pacer.slot(first=first)
-        answer = Answer(await _send(ctx, args, url, params, headers, data, form))
+        if token is None:
+            answer = Answer(await _send(ctx, args, url, params, headers, data, form))
+        else:
+            answer = await _send_fresh(ctx, args, url, (params, headers, data, form), token)
         if not await _throttled(answer, throttle):
             pacer.accepted()
             return await _expected(answer, args, url)
@@ -92,6 +98,24 @@ async def fetch(
         kind="http",
         status=429,
     )
+
+
+async def _send_fresh(
+    ctx: StepContext, args: RequestArgs, url: str, parts: tuple[Any, ...], token: StaleToken
+) -> Answer:
+    """The answer to a request whose token may be stale: refused, the token is read again
+    (or was, by another request meanwhile) and the request goes again with it."""
+    params, headers, data, form = parts
+    while True:
+        generation = token.generation
+        sent = token.headers(headers)
+        answer = Answer(await _send(ctx, args, url, params, sent, data, form))
+        if answer.status not in token.statuses:
+            if 200 <= answer.status < 300:
+                token.accepted(generation)
+            return answer
+        await release(answer)
+        await token.renew(generation, f"{args.method} {url}", answer.status)
 
 
 async def _send(
@@ -187,8 +211,11 @@ async def run(step: Request, ctx: StepContext) -> None:
         "json": ctx.render_data(args.body) if args.body is not None else None,
     }
     form = ctx.render_data(args.form) if args.form is not None else None
+    token = stale_token(ctx, args.refresh, args.headers, parts["headers"])
     if args.paginate is None:
-        answer = await fetch(ctx, args, url, parts["params"], parts["headers"], parts["json"], form)
+        answer = await fetch(
+            ctx, args, url, parts["params"], parts["headers"], parts["json"], form, token=token
+        )
         ctx.record.details["status"] = answer.status
         try:
             if args.into:
@@ -199,11 +226,16 @@ async def run(step: Request, ctx: StepContext) -> None:
         finally:
             await release(answer)
         return
-    await _paginated(ctx, args, url, parts, form)
+    await _paginated(ctx, args, url, parts, form, token)
 
 
 async def _paginated(
-    ctx: StepContext, args: RequestArgs, url: str, parts: dict[str, Any], form: Any
+    ctx: StepContext,
+    args: RequestArgs,
+    url: str,
+    parts: dict[str, Any],
+    form: Any,
+    token: StaleToken | None,
 ) -> None:
     """Every page, in one pagination or in windows side by side; each page's items kept as
     `keep` or `pluck` say and handed to each_page as they come."""
@@ -218,9 +250,8 @@ async def _paginated(
     releasing: set[asyncio.Task[None]] = set()
 
     async def fetch_page(request: dict[str, Any]) -> Any:
-        answer = await fetch(
-            ctx, args, url, request["params"], request["headers"], request["json"], form
-        )
+        sent = (request["params"], request["headers"], request["json"], form)
+        answer = await fetch(ctx, args, url, *sent, token=token)
         try:
             return await _json(answer, url)
         finally:

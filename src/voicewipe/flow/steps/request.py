@@ -111,6 +111,21 @@ class Paginate(Model):
         return self
 
 
+class Refresh(Model):
+    """A token the request carries that the site may call stale: on one of `statuses`, the
+    steps read it afresh (setting the variable the headers are rendered from), the headers
+    are rendered again and the request goes once more. One refresh serves every request of
+    the step that meets the status at once (windows side by side); a fresh token refused
+    again, before any request with it was accepted, stops the run."""
+
+    statuses: tuple[int, ...] = Field((403,), description="the answers that mean stale")
+    steps: StepList = Field(
+        min_length=1,
+        description="steps that read the token again (their variables updated where the flow "
+        "has them)",
+    )
+
+
 class RequestArgs(Model):
     url: str
     method: Method = "GET"
@@ -121,6 +136,9 @@ class RequestArgs(Model):
     expect_status: tuple[int, ...] | None = Field(None, description="default: any 2xx")
     throttle: Throttle = Throttle()
     paginate: Paginate | None = None
+    refresh: Refresh | None = Field(
+        None, description="read a stale token again and retry (headers rendered anew)"
+    )
     into: VarName | None = None
 
     @model_validator(mode="before")
@@ -147,8 +165,11 @@ class Request(StepModel):
         return f"{self.request.method} {self.request.url}"
 
     def bodies(self) -> dict[str, tuple[StepModel, ...]]:
-        paginate = self.request.paginate
-        return {"request.paginate.each_page": paginate.each_page} if paginate else {}
+        paginate, refresh = self.request.paginate, self.request.refresh
+        out = {"request.paginate.each_page": paginate.each_page} if paginate else {}
+        if refresh:
+            out["request.refresh.steps"] = refresh.steps
+        return out
 
     def body_scope(self) -> set[str]:
         paginate = self.request.paginate

@@ -7,7 +7,7 @@
   const N = cfg.names, L = cfg.labels;
   const RECORDS = cfg.feed; // the classic feed, or the Alexa+ one (rah) on the activity page
   const AUDIO = "/alexa-privacy/apd/rvh/audio";
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  let csrf = document.querySelector('meta[name="csrf-token"]').content;
   const $ = (id) => document.getElementById(id);
   const list = $(N.list);
   const message = document.querySelector("." + N.message);
@@ -16,7 +16,11 @@
   const menu = $(N.filter_menu);
   const custom = $(N.custom_range);
   const customError = custom.querySelector(".apd-custom-error");
-  const deleteAll = $(N.delete_all);
+  // dom "2025": the 2025 classes (styled date options, per-entry delete banners); wording: the
+  // bulk button's ("classic" per period, "all_recordings", or "selected" with checkboxes).
+  const dom2025 = cfg.dom === "2025", selecting = cfg.wording === "selected";
+  const deleteAll = $(N.delete_all) || document.querySelector(".apd-delete-all-button");
+  const selectAll = $("select-all-recordings");
   const dialog = $(N.dialog);
   const result = $(N.result);
   // The server's clock, so that a mock with a fixed "now" agrees with the page on "Today".
@@ -26,7 +30,7 @@
   const timeFormat = new Intl.DateTimeFormat(cfg.locale, { hour: "numeric", minute: "2-digit" });
   const shortDate = new Intl.DateTimeFormat(cfg.locale, { year: "numeric", month: "short", day: "numeric" });
 
-  const view = { filter: "TODAY", range: null, devices: null, token: null, loading: false, done: false, gen: 0, shown: 0 };
+  const view = { filter: "TODAY", range: null, devices: null, persons: null, token: null, loading: false, done: false, gen: 0, shown: 0 };
 
   function dayStart(ms) { const d = new Date(ms); d.setHours(0, 0, 0, 0); return d.getTime(); }
 
@@ -49,13 +53,19 @@
     return null;
   }
 
-  function api(path, body, method) {
+  function api(path, body, method, again) {
     return fetch(path, {
       method: method || "POST",
       headers: { "content-type": "application/json", "anti-csrftoken-a2z": csrf },
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: "same-origin",
     }).then((r) => {
+      // A stale token (403): read a new one and go once more, as the real pages do.
+      if (r.status === 403 && !again) {
+        return fetch("/alexa-privacy/apd/csrf-token", { credentials: "same-origin" })
+          .then((t) => (t.ok ? t.text() : Promise.reject(new Error("HTTP " + t.status))))
+          .then((fresh) => { csrf = fresh.trim(); return api(path, body, method, true); });
+      }
       if (r.status === 401) {
         location.href = "/ap/signin?openid.return_to=" + encodeURIComponent(location.pathname);
         throw new Error("signed out");
@@ -80,7 +90,7 @@
     view.loading = true; view.failed = false; setMessage();
     const gen = view.gen;
     const url = `${RECORDS}?startTime=${view.range[0]}&endTime=${view.range[1]}&pageType=${cfg.pageType}`;
-    api(url, { previousRequestToken: view.token, deviceEntityIds: view.devices })
+    api(url, view.persons ? { previousRequestToken: view.token, deviceEntityIds: view.devices, personIds: view.persons } : { previousRequestToken: view.token, deviceEntityIds: view.devices })
       .then((page) => {
         if (gen !== view.gen) return;
         for (const record of page[cfg.items]) list.appendChild(entry(record));
@@ -115,16 +125,16 @@
   const MAIN_TYPES = ["CUSTOMER_TRANSCRIPT", "DETECTED_SOUND", "SMART_HOME_EVENT"];
 
   function entry(record) {
-    const box = el("div", N.box);
+    const box = el("div", dom2025 ? N.box + " with-activity-page" : N.box);
     box.dataset.recordKey = record.recordKey || record.activityKey || `${record.recordType}#${record.timestamp}`;
     box.dataset.timestamp = record.timestamp;
     const head = el("div", "apd-entry-head");
-    const info = el("div", N.record_info);
+    const info = el("div", dom2025 ? N.record_info + " ellipsis-overflow with-activity-page expanded" : N.record_info);
     info.append(el("span", "item record-date", dateLabel(record.timestamp)), el("span", "item record-time", timeFormat.format(record.timestamp)));
     const meta = el("div", "apd-entry-meta");
     meta.append(el("span", N.device, deviceName(record)));
     const person = (record.personsInfo || [])[0];
-    if (cfg.kind === "voice" || cfg.kind === "alexa-plus") meta.append(el("span", N.profile, record.profileName || (person && person.personFirstName) || L.unknown_speaker));
+    if (cfg.kind === "voice" || cfg.kind === "alexa-plus") meta.append(el(dom2025 ? "div" : "span", dom2025 ? N.profile + " activity-level" : N.profile, record.profileName || (person && person.personFirstName) || L.unknown_speaker));
     head.append(info, meta);
     const items = record.voiceHistoryRecordItems || [];
     const main = items.find((i) => MAIN_TYPES.includes(i.recordItemType));
@@ -136,6 +146,7 @@
     const details = el("div", N.details);
     details.hidden = true;
     for (const item of items) {
+      if (item.recordItemType === "PROFILE") continue;
       const row = el("p", "apd-detail-" + item.recordItemType.toLowerCase());
       const who = item.agentVisualName ? L.alexa_said : "";
       if (who) row.append(el("b", "", who + ": "));
@@ -145,13 +156,15 @@
     if (record.skillName) details.append(el("p", "apd-detail-skill a-color-secondary", record.skillName));
     const expand = el("button", N.expand);
     expand.type = "button"; expand.setAttribute("aria-expanded", "false"); expand.title = L.expand;
-    expand.innerHTML = '<span aria-hidden="true">⌄</span>';
+    expand.innerHTML = dom2025 ? '<i class="fa fa-chevron-down" aria-hidden="true"></i>' : '<span aria-hidden="true">⌄</span>';
     expand.setAttribute("aria-label", L.expand);
     expand.addEventListener("click", () => {
       details.hidden = !details.hidden;
       expand.setAttribute("aria-expanded", String(!details.hidden));
       expand.setAttribute("aria-label", details.hidden ? L.expand : L.collapse);
       box.classList.toggle("is-expanded", !details.hidden);
+      const icon = expand.querySelector(".fa");
+      if (icon) { icon.classList.toggle("fa-chevron-down", details.hidden); icon.classList.toggle("fa-chevron-up", !details.hidden); }
     });
     if (cfg.kind === "voice" || cfg.kind === "alexa-plus") {
       const play = el("button", N.play);
@@ -161,10 +174,21 @@
       play.addEventListener("click", () => playAudio(uid, box));
       actions.append(play);
     }
-    const del = el("button", N.delete, L.delete_entry);
+    const del = el("button", dom2025 ? "button-clear apd-icon-button-round " + N.delete : N.delete, L.delete_entry);
     del.type = "button";
     del.addEventListener("click", () => deleteOne(box));
-    actions.append(del, expand);
+    if (dom2025) {
+      const banner = el("div", "record-delete-banner clickable");
+      banner.append(del);
+      actions.append(banner, expand);
+    } else actions.append(del, expand);
+    if (selecting) {
+      const pick = el("input", "record-select-checkbox");
+      pick.type = "checkbox"; pick.setAttribute("aria-label", L.select_entry);
+      pick.checked = !!(selectAll && selectAll.checked);
+      pick.addEventListener("change", updateBulk);
+      head.prepend(pick);
+    }
     const body = el("div", "apd-entry-body");
     body.append(preview, actions);
     box.append(head, body, details);
@@ -223,29 +247,73 @@
     return names.length ? names.join(", ") : L.filter_all_devices;
   }
 
+  function chosenFilter() {
+    if (dom2025) return menu.querySelector(".filter-options-list [aria-checked=true]").dataset.value;
+    return menu.querySelector(`input[name="${N.date_radio}"]:checked`).value;
+  }
+
+  function profilesText() {
+    const names = [...menu.querySelectorAll('input[name="profile-filter"]:checked')].map((i) => i.dataset.name);
+    return names.length ? names.join(", ") : L.filter_all_profiles;
+  }
+
+  function picked() { return [...list.querySelectorAll(".record-select-checkbox:checked")]; }
+
+  function updateBulk() {
+    if (selecting) deleteAll.disabled = !view.range || !((selectAll && selectAll.checked) || picked().length);
+  }
+
+  function bulkLabel(filter) {
+    if (cfg.wording === "all_recordings") return L.delete_all_recordings;
+    if (selecting) return L.delete_selected;
+    return L["delete_all_" + filter];
+  }
+
   function applyFilters() {
-    const filter = menu.querySelector(`input[name="${N.date_radio}"]:checked`).value;
+    const filter = chosenFilter();
     view.filter = filter;
     custom.hidden = filter !== "CUSTOM";
     const range = rangeOf(filter);
     customError.hidden = range !== "invalid";
     const ids = [...menu.querySelectorAll(`input[name="${N.device_check}"]:checked`)].map((i) => i.value);
     view.devices = ids.length ? ids : null;
+    const persons = [...menu.querySelectorAll('input[name="profile-filter"]:checked')].map((i) => i.value);
+    view.persons = persons.length ? persons : null;
+    const profileChip = bar.querySelector(".apd-filter-summary-profile");
+    if (profileChip) profileChip.textContent = profilesText();
     bar.querySelector(".apd-filter-summary-date").textContent = filterText();
     bar.querySelector(".apd-filter-summary-device").textContent = devicesText();
-    deleteAll.textContent = L["delete_all_" + filter];
+    deleteAll.textContent = bulkLabel(filter);
     if (range === null || range === "invalid") { view.range = null; deleteAll.disabled = true; return; }
     view.range = range;
     bar.querySelector(".apd-filter-summary-date").textContent = filterText();
     deleteAll.disabled = false;
+    updateBulk();
     reload();
   }
+
+  if (dom2025) {
+    for (const option of menu.querySelectorAll(".filter-options-list [role=radio]")) {
+      option.addEventListener("click", () => {
+        for (const o of menu.querySelectorAll(".filter-options-list [role=radio]")) {
+          o.setAttribute("aria-checked", String(o === option));
+          o.classList.toggle("is-selected", o === option);
+        }
+        applyFilters();
+      });
+    }
+  }
+  if (selectAll) selectAll.addEventListener("change", () => {
+    for (const box of list.querySelectorAll(".record-select-checkbox")) box.checked = selectAll.checked;
+    updateBulk();
+  });
 
   toggle.addEventListener("click", () => {
     menu.hidden = !menu.hidden;
     toggle.setAttribute("aria-expanded", String(!menu.hidden));
   });
   menu.addEventListener("change", applyFilters);
+  list.addEventListener("change", updateBulk);
   message.addEventListener("click", loadMore);
   message.addEventListener("keydown", (e) => { if (e.key === "Enter") loadMore(); });
   new IntersectionObserver((seen) => { if (seen.some((s) => s.isIntersecting)) loadMore(); }, { rootMargin: "300px" }).observe(message);
@@ -261,13 +329,24 @@
     dialog.hidden = false;
     $(N.confirm).focus();
   });
+  function deletePicked(gen) {
+    const boxes = picked().map((c) => c.closest("." + N.box));
+    for (const box of boxes) markDeleting(box);
+    api(`${RECORDS}/delete?pageType=${cfg.pageType}`, { recordKeys: boxes.map((b) => b.dataset.recordKey) })
+      .then((done) => { showResult(L.delete_done.replace("{count}", done.deleted)); if (gen === view.gen) reload(); })
+      .catch(() => { for (const box of boxes) box.classList.remove(N.deleting); showResult(L.delete_failed, true); });
+  }
+
   $(N.cancel).addEventListener("click", () => { dialog.hidden = true; });
   $(N.confirm).addEventListener("click", () => {
     dialog.hidden = true;
     const range = view.range, gen = view.gen;
+    if (selecting && !(selectAll && selectAll.checked)) { deletePicked(gen); return; }
     for (const box of list.children) markDeleting(box);
     deleteAll.disabled = true;
-    api(`${RECORDS}/delete?pageType=${cfg.pageType}`, { startTime: range[0], endTime: range[1], deviceEntityIds: view.devices })
+    const body = { startTime: range[0], endTime: range[1], deviceEntityIds: view.devices };
+    if (view.persons) body.personIds = view.persons;
+    api(`${RECORDS}/delete?pageType=${cfg.pageType}`, body)
       .then((job) => {
         showResult(L.delete_started.replace("{count}", job.requested));
         const poll = () => api(`${RECORDS}/delete-status?deletionRequestId=${encodeURIComponent(job.deletionRequestId)}`, undefined, "GET")

@@ -4,18 +4,24 @@
   "use strict";
   const cfg = JSON.parse(document.getElementById("apd-config").textContent);
   const N = cfg.names, L = cfg.labels;
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  let csrf = document.querySelector('meta[name="csrf-token"]').content;
   const $ = (id) => document.getElementById(id);
   const dialog = $(N.retention_dialog);
   const saved = $("retention-saved-message");
 
-  function post(path, body) {
+  function post(path, body, again) {
     return fetch(path, {
       method: "POST",
       headers: { "content-type": "application/json", "anti-csrftoken-a2z": csrf },
       body: JSON.stringify(body),
       credentials: "same-origin",
     }).then((r) => {
+      // A stale token (403): read a new one and go once more, as the real pages do.
+      if (r.status === 403 && !again) {
+        return fetch("/alexa-privacy/apd/csrf-token", { credentials: "same-origin" })
+          .then((t) => (t.ok ? t.text() : Promise.reject(new Error("HTTP " + t.status))))
+          .then((fresh) => { csrf = fresh.trim(); return post(path, body, true); });
+      }
       if (r.status === 401) location.href = "/ap/signin?openid.return_to=" + encodeURIComponent(location.pathname);
       if (!r.ok) throw new Error("HTTP " + r.status);
       return r.json();
