@@ -47,7 +47,13 @@ FOLDER_TIERS = {
 }
 # scripts/reliability runs these files whole: a `reliability` test anywhere else would run
 # nowhere.
-RELIABILITY_FILES = ("alexa/test_faults.py", "alexa/test_property.py", "fuzz/")
+RELIABILITY_FILES = (
+    "alexa/test_faults.py",
+    "alexa/test_property.py",
+    "alexa/test_site_2026.py",
+    "alexa/test_signin_2026.py",
+    "fuzz/",
+)
 
 
 @pytest.fixture(scope="session")

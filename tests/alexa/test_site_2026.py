@@ -12,7 +12,13 @@ from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.e2e
+# The folder's tier (e2e); a second run in another language is `reliability` where a
+# case has one elsewhere here (scripts/reliability), so scripts/test keeps to 12 minutes.
+
+
+def _again(*values: object) -> object:
+    """A case's run in a second language, for scripts/reliability."""
+    return pytest.param(*values, marks=pytest.mark.reliability)
 
 
 def _message(err: str) -> str:
@@ -33,7 +39,8 @@ def _deleted_everything(mock, done, total: int) -> None:
 
 
 @pytest.mark.parametrize(
-    ("marketplace", "locale"), [("amazon.com", "en-US"), ("amazon.co.jp", "ja-JP")]
+    ("marketplace", "locale"),
+    [("amazon.com", "en-US"), _again("amazon.co.jp", "ja-JP")],
 )
 def test_an_export_outlives_a_stale_token(mock, vw, marketplace, locale):
     """The token goes stale several times while 10-record pages are listed: each time it is
@@ -51,7 +58,8 @@ def test_an_export_outlives_a_stale_token(mock, vw, marketplace, locale):
 
 
 @pytest.mark.parametrize(
-    ("marketplace", "locale"), [("amazon.com", "en-US"), ("amazon.de", "de-DE")]
+    ("marketplace", "locale"),
+    [("amazon.com", "en-US"), _again("amazon.de", "de-DE")],
 )
 def test_a_delete_outlives_a_stale_token(mock, vw, marketplace, locale):
     mock.reset(
@@ -96,8 +104,18 @@ def test_a_token_refused_again_right_after_it_was_read_stops_the_run(mock, vw, m
         ("amazon.com", "en-US", {"dom": "2025"}),
         ("amazon.de", "de-DE", {"dom": "2025", "bulk_delete_wording": "all_recordings"}),
         ("amazon.com", "en-US", {"bulk_delete_wording": "selected"}),
-        ("amazon.co.jp", "ja-JP", {"dom": "2025", "bulk_delete_wording": "selected"}),
-        ("amazon.de", "de-DE", {"bulk_delete_wording": "all_recordings"}),
+        pytest.param(
+            "amazon.co.jp",
+            "ja-JP",
+            {"dom": "2025", "bulk_delete_wording": "selected"},
+            marks=pytest.mark.reliability,
+        ),
+        pytest.param(
+            "amazon.de",
+            "de-DE",
+            {"bulk_delete_wording": "all_recordings"},
+            marks=pytest.mark.reliability,
+        ),
     ],
 )
 def test_delete_on_the_2025_page_and_wordings(mock, vw, marketplace, locale, options):
@@ -132,7 +150,8 @@ def test_delete_one_device_with_the_2025_feed(mock, vw):
 
 
 @pytest.mark.parametrize(
-    ("marketplace", "locale"), [("amazon.com", "en-US"), ("amazon.co.jp", "ja-JP")]
+    ("marketplace", "locale"),
+    [("amazon.com", "en-US"), _again("amazon.co.jp", "ja-JP")],
 )
 def test_a_delete_with_recordings_reaching_the_json_late(mock, vw, marketplace, locale):
     """publish_delay_s: what is said as the delete is clicked reaches the JSON only later, so
@@ -162,7 +181,8 @@ def _profiles(mock) -> dict[str | None, set[str]]:
 
 
 @pytest.mark.parametrize(
-    ("marketplace", "locale"), [("amazon.com", "en-US"), ("amazon.de", "de-DE")]
+    ("marketplace", "locale"),
+    [("amazon.com", "en-US"), _again("amazon.de", "de-DE")],
 )
 def test_delete_one_profile(mock, vw, marketplace, locale):
     """--profile deletes that household member's recordings only, through the page's profile
@@ -270,7 +290,8 @@ def test_a_wipe_on_the_whole_2026_site(mock, vw, marketplace, locale):
 
 
 @pytest.mark.parametrize(
-    ("marketplace", "locale"), [("amazon.com", "en-US"), ("amazon.de", "de-DE")]
+    ("marketplace", "locale"),
+    [("amazon.com", "en-US"), _again("amazon.de", "de-DE")],
 )
 def test_auto_delete_outlives_a_stale_token(mock, vw, marketplace, locale):
     """The listing of what a shorter retention deletes and the settings page's own calls meet
