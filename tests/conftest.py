@@ -52,6 +52,7 @@ RELIABILITY_FILES = (
     "alexa/test_property.py",
     "alexa/test_site_2026.py",
     "alexa/test_signin_2026.py",
+    "bench/test_bench.py",
     "fuzz/",
 )
 

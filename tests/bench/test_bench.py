@@ -9,9 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 HERE = Path(__file__).parent
 
 
+# Three minutes of scripts/test's twelve: scripts/reliability runs it (as does scripts/bench
+# itself, every target checked).
+@pytest.mark.reliability
 def test_the_quick_benchmark_runs_and_every_export_is_complete(tmp_path):
     out = tmp_path / "bench.json"
     done = subprocess.run(
