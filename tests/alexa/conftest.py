@@ -11,6 +11,7 @@ the export on disk, the run folder).
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 import pytest
 
 from clirun import Result, run_cli
+from voicewipe.alexa import sitefiles
 from voicewipe.mock import MockConfig, MockSite
 
 ACCOUNT = "demo@example.com"
@@ -44,6 +46,24 @@ def _own_state_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("VOICEWIPE_FLOWS", raising=False)
     for name in ("PASSWORD", "TOTP_SECRET"):
         monkeypatch.delenv(f"VOICEWIPE_SECRET_{name}", raising=False)
+
+
+@pytest.fixture
+def impatient_signin(tmp_path: Path) -> Path:
+    """A mended copy of the shipped flows (--flows) whose sign-in gives a page 2 s, not 20, to
+    show something it knows: a test of a page it does not know need not wait out the 20 s the
+    real site's slow pages are given. Only the number changes, so the logic under test is the
+    shipped flow's."""
+    folder = tmp_path / "impatient-flows"
+    shutil.copytree(sitefiles.PACKAGED, folder)
+    flow = folder / "sign-in.yaml"
+    text = flow.read_text(encoding="utf-8")
+    known = (
+        "- label: A sign-in page this flow knows?\n              when:\n                wait: 20s\n"
+    )
+    assert known in text, "sign-in.yaml no longer waits 20 s for a page it knows"
+    flow.write_text(text.replace(known, known.replace("20s", "2s")), encoding="utf-8")
+    return folder
 
 
 @dataclass

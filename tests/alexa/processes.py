@@ -1,9 +1,12 @@
-"""voicewipe as a process of its own, for the tests that kill it, or its browser, part-way."""
+"""voicewipe as a process of its own, for the tests that kill it, or its browser, part-way, and
+on a pseudo-terminal (Terminal), for what a person at the screen sees and types."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import pty
+import select
 import signal
 import subprocess
 import sys
@@ -92,3 +95,50 @@ class Voicewipe:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
         return code
+
+
+class Terminal:
+    """A voicewipe process on a pseudo-terminal: what a person sees, and their keyboard."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self._primary, secondary = pty.openpty()
+        self.process = subprocess.Popen(
+            argv, stdin=secondary, stdout=secondary, stderr=secondary, env=env, close_fds=True
+        )
+        os.close(secondary)
+        self.seen = ""
+
+    def wait_for(self, text: str, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.seen:
+            assert time.monotonic() < deadline, f"never saw {text!r}:\n{self.seen[-3000:]}"
+            self._read()
+
+    def _read(self) -> bool:
+        ready, _, _ = select.select([self._primary], [], [], 0.5)
+        if not ready:
+            return True
+        try:
+            data = os.read(self._primary, 65536)
+        except OSError:  # the terminal closed: the process is done
+            return False
+        self.seen += data.decode("utf-8", "replace")
+        return bool(data)
+
+    def press_enter(self, text: str = "") -> None:
+        os.write(self._primary, (text + "\n").encode())
+
+    def finish(self, timeout: float = 120) -> int:
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None and time.monotonic() < deadline:
+            self._read()
+        while self._read() and self.process.poll() is None:
+            pass
+        return self.process.wait(timeout=5)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        with contextlib.suppress(OSError):
+            os.close(self._primary)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from voicewipe.alexa import sitefiles
 from voicewipe.alexa.archive import Archive, ForeignExport, audio_file_name
 from voicewipe.errors import SafetyRefusal, UsageError
 
@@ -33,8 +34,14 @@ def _time(n: int) -> int:
     return 1_700_000_000_000 + n
 
 
-def _open(out: Path) -> Archive:
-    return Archive.open(out, marketplace="amazon.com", account="a@example.com", site="https://x")
+# The histories of the shipped vocabulary.yaml, each with whether its records have audio.
+KINDS = {name: h.audio for name, h in sitefiles.vocabulary(sitefiles.PACKAGED).histories.items()}
+
+
+def _open(out: Path, kinds: dict[str, bool] = KINDS) -> Archive:
+    return Archive.open(
+        out, marketplace="amazon.com", account="a@example.com", site="https://x", kinds=kinds
+    )
 
 
 def _save_audio(archive: Archive, item: dict[str, str], data: bytes = b"RIFFdata") -> None:
@@ -65,6 +72,23 @@ def test_merge_never_duplicates_and_keeps_audio_state(tmp_path: Path) -> None:
     assert entries[str(_line(1)["record_key"])].has_audio is True
     assert entries[str(_line(2)["record_key"])].has_audio is False
     assert [i["key"] for i in again.audio_todo("voice")] == [_line(3)["record_key"]]
+
+
+def test_the_histories_and_their_audio_are_the_vocabulary_s(tmp_path: Path) -> None:
+    """Which histories have audio is vocabulary.yaml's word, not the code's: a history a mended
+    vocabulary adds gets its own file, and where it says `audio: false` its records are known
+    to have none (no audio asked for), even with an utterance id."""
+    assert KINDS == {"voice": True, "sounds": False, "smart-home": False, "alexa-plus": True}
+    kinds = {**KINDS, "calls": False}
+    archive = _open(tmp_path, kinds)
+    archive.merge("calls", [_line(1)], audio=True)
+    archive.merge("voice", [_line(2)], audio=True)
+    assert archive.audio_todo("calls") == []
+    assert archive.history("calls").entries[str(_line(1)["record_key"])].has_audio is False
+    assert [i["key"] for i in archive.audio_todo("voice")] == [_line(2)["record_key"]]
+    archive.save()
+    assert (archive.root / "calls-history.jsonl").is_file()
+    assert len(_open(tmp_path, kinds).history("calls").entries) == 1
 
 
 def test_saved_files_round_trip_with_checksums(tmp_path: Path) -> None:
@@ -220,4 +244,7 @@ def test_an_export_of_another_site_is_refused(tmp_path: Path) -> None:
     another's."""
     _saved(tmp_path)
     with pytest.raises(ForeignExport, match="holds the export of https://x, not of https://y"):
-        Archive.open(tmp_path, marketplace="amazon.com", account="a@example.com", site="https://y")
+        Archive.open(
+            tmp_path, marketplace="amazon.com", account="a@example.com", site="https://y",
+            kinds=KINDS,
+        )  # fmt: skip

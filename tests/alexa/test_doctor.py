@@ -22,6 +22,16 @@ def test_doctor_finds_everything_on_the_normal_pages(mock, vw):
     assert after["histories"] == before["histories"] and after["settings"] == before["settings"]
 
 
+def test_doctor_finds_everything_on_the_2025_pages(mock, vw):
+    """The 2025 page classes, styled radio options and a bulk button with no id, worded
+    "Alle Aufnahmen löschen" (German): doctor finds them as delete.yaml does."""
+    mock.reset(recordings=10, locale="de-DE", dom="2025", bulk_delete_wording="all_recordings")
+    done = vw("doctor", "--json", "--no-screenshots", "--marketplace", "amazon.de")
+    rows = _rows(done)
+    assert done.code == 0, done.result.out
+    assert rows["pages"]["detail"].startswith("all 16 elements"), rows["pages"]
+
+
 def test_doctor_names_what_changed_on_the_drift_pages(mock, vw):
     mock.configure(drift=True)
     done = vw("doctor", "--no-screenshots", "--timeout", "1")
@@ -30,7 +40,8 @@ def test_doctor_names_what_changed_on_the_drift_pages(mock, vw):
     missing = [line for line in lines if line.startswith("NO ")]
     text = "\n".join(missing)
     assert "css '#filters-selected-bar > button' not found" in text
-    assert "css '#delete-all-recordings-button' not found" in text
+    bulk = next(line for line in missing if "rvh: the delete-all button" in line)
+    assert "css '#delete-all-recordings-button'" in bulk and "not found" in bulk
     assert "css '#retention-confirm-button' not found" in text
     assert "doctor.yaml:" in text and "mend the flows" in text
     assert all(line.startswith(("ok ", "NO ")) for line in lines)

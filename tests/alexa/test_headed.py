@@ -5,10 +5,8 @@ waits for, let the person act, and go on when they press Enter, without a restar
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import pty
 import shutil
 import subprocess
 import sys
@@ -17,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from processes import Terminal
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("Xvfb") and shutil.which("xdotool")),
@@ -46,55 +45,6 @@ def display() -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
-class Terminal:
-    """A voicewipe process on a pseudo-terminal: what a person sees, and their keyboard."""
-
-    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
-        self._primary, secondary = pty.openpty()
-        self.process = subprocess.Popen(
-            argv, stdin=secondary, stdout=secondary, stderr=secondary, env=env, close_fds=True
-        )
-        os.close(secondary)
-        self.seen = ""
-
-    def wait_for(self, text: str, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in self.seen:
-            assert time.monotonic() < deadline, f"never saw {text!r}:\n{self.seen[-3000:]}"
-            self._read()
-
-    def _read(self) -> bool:
-        import select
-
-        ready, _, _ = select.select([self._primary], [], [], 0.5)
-        if not ready:
-            return True
-        try:
-            data = os.read(self._primary, 65536)
-        except OSError:  # the terminal closed: the process is done
-            return False
-        self.seen += data.decode("utf-8", "replace")
-        return bool(data)
-
-    def press_enter(self, text: str = "") -> None:
-        os.write(self._primary, (text + "\n").encode())
-
-    def finish(self, timeout: float = 120) -> int:
-        deadline = time.monotonic() + timeout
-        while self.process.poll() is None and time.monotonic() < deadline:
-            self._read()
-        while self._read() and self.process.poll() is None:
-            pass
-        return self.process.wait(timeout=5)
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        with contextlib.suppress(OSError):
-            os.close(self._primary)
 
 
 @pytest.fixture
@@ -237,12 +187,15 @@ def test_a_puzzle_captcha_is_handed_to_the_person_and_the_run_goes_on(mock, term
     assert [s["outcome"] for s in handed] == ["ok"]
 
 
-def test_a_sign_in_page_nobody_knows_is_handed_to_the_person(mock, terminal, display, out):
+def test_a_sign_in_page_nobody_knows_is_handed_to_the_person(
+    mock, terminal, display, out, impatient_signin
+):
     """A page the sign-in flow does not know is not guessed at: the headed run asks the
     person, who answers it in the window (Return on its focused Continue button) and presses
     Enter; the run goes on."""
     mock.reset(recordings=10, signin="unknown")
-    term = terminal("login", "--headed", "--site", mock.url, "--out", str(out))
+    flows = ("--flows", str(impatient_signin))
+    term = terminal("login", "--headed", "--site", mock.url, "--out", str(out), *flows)
     term.wait_for("Press Enter here when done")
     assert "a sign-in page this flow does not know" in term.seen
     assert mock.state()["signin"]["unknown_pages"] == 1

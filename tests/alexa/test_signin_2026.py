@@ -178,12 +178,48 @@ def test_passkey_dead_end_headless_needs_a_person(mock, vw):
     assert "/claim/webauthn/nudge" in message
 
 
-def test_a_sign_in_page_nobody_knows_is_not_guessed_at(mock, vw):
+def test_a_sign_in_page_nobody_knows_is_not_guessed_at(mock, vw, impatient_signin):
     mock.reset(recordings=10, signin="unknown")
-    done = vw("export", "--no-audio")
+    done = vw("export", "--no-audio", "--flows", str(impatient_signin))
     message = _needs_a_person(done, mock)
     assert "a sign-in page this flow does not know" in message
     assert f"url: {mock.url}/ap/cvf/verify?arb=" in message
     assert _signin(mock)["unknown_pages"] == 1
     # Nothing on it was touched: the page is still waiting for its Continue.
     assert mock.state()["signin"]["password_attempts"] == 1
+
+
+@pytest.mark.parametrize(
+    ("marketplace", "language"), [("amazon.com", "en-US"), _again("amazon.de", "de-DE")]
+)
+def test_the_code_form_of_2025(mock, vw, out, marketplace, language):
+    """The one-time code as input[name=code] in form[action=verify], sent with
+    #cvf-submit-otp-button: filled from the authenticator key, and the export runs."""
+    mock.reset(recordings=10, locale=language, mfa="totp", otp_page="cvf")
+    done = vw("export", "--no-audio", "--marketplace", marketplace)
+    assert done.code == 0, done.result.err
+    signin = _signin(mock)
+    assert (signin["successes"], signin["mfa_failures"]) == (1, 0)
+    assert len(done.records(marketplace)) == 10
+    labels = [s["label"] for s in done.run_json["steps"] if s["outcome"] == "ok"]
+    assert "Submit the code" in labels
+    _no_password_in(out, done.result.out, done.result.err)
+
+
+@pytest.mark.parametrize("page", ["classic", "otp_options"])
+def test_a_locked_sign_in_is_said_so(mock, vw, monkeypatch, page):
+    """Amazon's lock-out page, marked by form[name=forgotPassword] or (lockout_page=
+    "otp_options") input[name=OTPChallengeOptions]: one line saying to reset the password,
+    exit 3, and nothing on the page touched."""
+    monkeypatch.setenv("VOICEWIPE_SECRET_PASSWORD", "not-the-Passw0rd-77b2")
+    mock.reset(recordings=10, max_failed_signins=1, lockout_page=page)
+    # Another spelling of the demo account: its password from the environment, not the mock's.
+    done = vw("export", "--no-audio", "--no-screenshots", "--account", "DEMO@example.com")
+    assert done.code == 3, done.result.err
+    message = _message(done.result.err)
+    assert "\n" not in message and "Traceback" not in done.result.err
+    assert "Amazon has locked this sign-in" in message
+    assert "run `voicewipe login --headed`" in message
+    signin = _signin(mock)
+    assert signin["locked"] is True
+    assert (signin["password_attempts"], signin["successes"]) == (1, 0)

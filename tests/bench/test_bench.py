@@ -33,7 +33,7 @@ def test_the_quick_benchmark_runs_and_every_export_is_complete(tmp_path):
     assert set(result) >= {"machine", "site", "sizes", "help", "exports", "listing", "naive",
                            "deletes", "screenshots", "nightly", "targets", "command",
                            "again"}  # fmt: skip
-    assert result["site"] == {"latency_ms": 50, "rate_limit": 200.0, "page_size": 50}
+    assert result["site"] == {"latency_ms": 50, "rate_limit": 200.0, "page_size": 10}
     for export in [*result["exports"], result["listing"]]:
         assert export["complete"] is True, export
         assert export["exit_code"] == 0

@@ -148,6 +148,10 @@ def test_csrf_and_referer_are_required(mock: Any) -> None:
         "no token": {**referer},
         "wrong token": {**referer, "anti-csrftoken-a2z": "x" + client.csrf},
         "no referer": {"anti-csrftoken-a2z": client.csrf},
+        "another page's referer": {
+            "anti-csrftoken-a2z": client.csrf,
+            "referer": mock.url + "/gp/cart",
+        },
     }
     for name, headers in cases.items():
         answer = client.request(
@@ -155,7 +159,14 @@ def test_csrf_and_referer_are_required(mock: Any) -> None:
         )
         assert answer.status == 403, name
         assert answer.json()["message"] == "Forbidden"
-    assert mock.state()["requests"]["csrf_rejected"] == 3
+    assert mock.state()["requests"]["csrf_rejected"] == 4
+    # The site's root as Referer, as some clients send it, is accepted.
+    for root in (mock.url, mock.url + "/"):
+        headers = {"anti-csrftoken-a2z": client.csrf, "referer": root}
+        answer = client.request(
+            "POST", path, json_body={"previousRequestToken": None}, headers=headers
+        )
+        assert answer.status == 200, root
     # Another session's token is no good either.
     other = mock.client()
     assert other.csrf != client.csrf

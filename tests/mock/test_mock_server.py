@@ -43,6 +43,11 @@ def _args(*argv: str) -> argparse.Namespace:
     return build_parser().parse_args(["mock-site", *argv])
 
 
+def test_the_captcha_flag_takes_the_puzzle() -> None:
+    """--captcha puzzle, as --option captcha=puzzle: the AWS WAF puzzle page."""
+    assert MockConfig(**cli.options(_args("--captcha", "puzzle"))).captcha == "puzzle"
+
+
 def test_cli_options() -> None:
     options = cli.options(
         _args(
@@ -89,7 +94,7 @@ def test_cli_options() -> None:
     [
         (
             ["--captcha", "sometimes"],
-            "--captcha must be never, once, always or every:N, not 'sometimes'",
+            "--captcha must be never, once, always, every:N or puzzle, not 'sometimes'",
         ),
         (["--captcha", "every:0"], "--captcha every:N needs a whole number N >= 1, not '0'"),
         (["--fail-rate", "1.5"], "--fail-rate must be between 0 and 1"),

@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +31,6 @@ from voicewipe import __version__, jsonlines
 from voicewipe.alexa import archive_audio, archive_manifest
 from voicewipe.alexa.archive_audio import Measured
 from voicewipe.alexa.archive_index import (
-    HISTORY_FILES,
     PARTS,
     AudioCheck,
     Entry,
@@ -41,6 +40,7 @@ from voicewipe.alexa.archive_index import (
     account_folder_name,
     audio_file_name,
     fetch_item,
+    history_file,
     iso_ms,
     lines_of,
     now_iso,
@@ -51,7 +51,6 @@ from voicewipe.alexa.archive_manifest import ForeignExport, Section
 from voicewipe.errors import SafetyRefusal
 
 __all__ = [
-    "HISTORY_FILES",
     "PARTS",
     "Archive",
     "AudioCheck",
@@ -63,6 +62,7 @@ __all__ = [
     "ReadBack",
     "account_folder_name",
     "audio_file_name",
+    "history_file",
     "iso_ms",
     "lines_of",
     "now_iso",
@@ -81,8 +81,11 @@ class _Load:
 
 
 class Archive:
-    def __init__(self, root: Path, *, marketplace: str, account: str, site: str) -> None:
+    def __init__(
+        self, root: Path, *, marketplace: str, account: str, site: str, kinds: Mapping[str, bool]
+    ) -> None:
         self.root = root
+        self.kinds = dict(kinds)  # each history's name: whether its records may have audio
         self.marketplace = marketplace
         self.account = account
         self.site = site
@@ -124,6 +127,7 @@ class Archive:
         marketplace: str,
         account: str,
         site: str,
+        kinds: Mapping[str, bool],
         background: bool = False,
         read_back: ReadBack | None = None,
         place: str | None = None,
@@ -133,9 +137,10 @@ class Archive:
         here); with `background`, the record lines (100 MB for 100,000 records) load in a
         thread while the browser starts, and the audio files of `read_back` (a history and a
         time range) are hashed after them (see archive_audio.start_read_back). `place`: the
-        folder under `out` (default: the marketplace's name)."""
+        folder under `out` (default: the marketplace's name). `kinds`: the histories there
+        are (vocabulary.yaml), each with whether its records may have audio."""
         archive = cls(cls.folder(out, place or marketplace, account), marketplace=marketplace,
-                      account=account, site=site)  # fmt: skip
+                      account=account, site=site, kinds=kinds)  # fmt: skip
         loads = archive._read_manifest()
         if background:
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voicewipe-archive")
@@ -153,14 +158,14 @@ class Archive:
         archive_manifest.check_site(self.root, self.site, manifest.get("site"))
         sections = {
             name: archive_manifest.section(manifest, name, self.manifest_path)
-            for name in HISTORY_FILES
+            for name in self.kinds
         }
         loads: list[_Load] = []
         for name, saved in sections.items():
-            path = self.root / HISTORY_FILES[name]
+            path = self.root / history_file(name)
             if not path.exists() and saved.vouched is None:
                 continue
-            history = self._histories[name] = History(name)
+            history = self._histories[name] = History(name, self.kinds[name])
             history.ranges, history.audio_wanted = saved.ranges, saved.audio_wanted
             loads.append(_Load(history, path, saved))
         return loads
@@ -192,7 +197,7 @@ class Archive:
 
     def history(self, name: str) -> History:
         if name not in self.histories:
-            self.histories[name] = History(name)
+            self.histories[name] = History(name, self.kinds[name])
         return self.histories[name]
 
     # --- adding what was listed -----------------------------------------------------------
@@ -282,7 +287,7 @@ class Archive:
         history = self.history(name)
         if history.damage is not None:
             raise SafetyRefusal(
-                f"{self.root / HISTORY_FILES[name]} cannot be trusted ({history.damage}); "
+                f"{self.root / history_file(name)} cannot be trusted ({history.damage}); "
                 "nothing was deleted. Run `voicewipe export` again first: it lists the site "
                 "afresh and mends the export"
             )
@@ -298,7 +303,7 @@ class Archive:
     def save(self) -> None:
         """The record files that changed, then the manifest (last: it vouches for the rest)."""
         for history in self.histories.values():
-            path = self.root / HISTORY_FILES[history.name]
+            path = self.root / history_file(history.name)
             if history.dirty or not path.exists():
                 write_history_file(history, path)
         for spool in self._spools:  # every record's line is in a history file now

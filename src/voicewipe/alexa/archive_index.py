@@ -20,15 +20,12 @@ from typing import Any, BinaryIO
 from voicewipe import jsonlines
 from voicewipe.errors import UsageError
 
-HISTORY_FILES = {
-    "voice": "voice-history.jsonl",
-    "sounds": "sounds-history.jsonl",
-    "smart-home": "smart-home-history.jsonl",
-    "alexa-plus": "alexa-plus-history.jsonl",
-}
-# The histories whose records may have audio (vocabulary.yaml's `audio`); the others' records
-# are known to have none.
-AUDIO_HISTORIES = frozenset({"voice", "alexa-plus"})
+
+def history_file(name: str) -> str:
+    """The file a history's export lines are kept in, beside the manifest."""
+    return f"{name}-history.jsonl"
+
+
 PARTS = ".parts"  # files an export lists into, and lines merged from memory
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -143,6 +140,9 @@ class History:
     """One history's index (by record key) and its part of the manifest."""
 
     name: str
+    # Whether its records may have audio (vocabulary.yaml's `audio`): where not, a record is
+    # known to have none, whatever the export asked for.
+    has_audio: bool
     entries: dict[str, Entry] = field(default_factory=dict)
     ranges: list[dict[str, Any]] = field(default_factory=list)
     audio_wanted: bool = True

@@ -15,7 +15,6 @@ from typing import Any
 
 from voicewipe import jsonlines
 from voicewipe.alexa.archive_index import (
-    AUDIO_HISTORIES,
     Entry,
     History,
     LineFile,
@@ -88,8 +87,8 @@ def take_lines(history: History, lines: LineFile) -> tuple[int, int, list[str]]:
             old.source, old.offset = lines, offset
         else:
             new += 1
-            # Only voice and Alexa+ recordings have audio; the others are known to have none.
-            has_audio = None if history.name in AUDIO_HISTORIES and uid else False
+            # Only the histories with audio (voice, Alexa+) have it; the others' are known not to.
+            has_audio = None if history.has_audio and uid else False
             entry = Entry(int(record["timestamp_ms"]), uid, has_audio, None, lines, offset)
             history.entries[key] = entry
             if has_audio is None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from voicewipe.alexa.archive_index import HISTORY_FILES, History, iso_ms, now_iso
+from voicewipe.alexa.archive_index import History, history_file, iso_ms, now_iso
 from voicewipe.errors import SafetyRefusal, UsageError
 from voicewipe.fsutil import atomic_writer
 
@@ -136,7 +136,7 @@ def write_manifest(path: Path, head: dict[str, Any], histories: dict[str, Histor
 def _summary(history: History) -> dict[str, Any]:
     entries = history.entries.values()
     return {
-        "file": HISTORY_FILES[history.name],
+        "file": history_file(history.name),
         "sha256": history.sha256,
         "records": history.lines,
         "with_audio": sum(1 for e in entries if e.has_audio is True),

@@ -183,6 +183,7 @@ def _open_export(
         marketplace=target.marketplace,
         account=target.account,
         site=target.site,
+        kinds={name: words.audio for name, words in target.words.histories.items()},
         background=True,  # the record lines load while the browser starts
         read_back=read_back,
         place=target.place,

@@ -30,8 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--captcha",
         default="never",
-        metavar="never|once|always|every:N",
-        help="when sign-in asks for a CAPTCHA",
+        metavar="never|once|always|every:N|puzzle",
+        help="when sign-in asks for a CAPTCHA (puzzle: the AWS WAF puzzle page, solved by "
+        "POST /__mock__/solve)",
     )
     parser.add_argument("--latency-ms", type=int, default=0, help="added to every request")
     parser.add_argument(
@@ -80,8 +81,10 @@ def options(args: argparse.Namespace) -> dict[str, Any]:
         if not count.isdigit() or int(count) < 1:
             raise UsageError(f"--captcha every:N needs a whole number N >= 1, not '{count}'")
         captcha, every = "every", int(count)
-    elif captcha not in ("never", "once", "always"):
-        raise UsageError(f"--captcha must be never, once, always or every:N, not '{captcha}'")
+    elif captcha not in ("never", "once", "always", "puzzle"):
+        raise UsageError(
+            f"--captcha must be never, once, always, every:N or puzzle, not '{captcha}'"
+        )
     checks = [
         (0 <= args.port <= 65535, "--port must be between 0 and 65535"),
         (0 <= args.recordings <= 1_000_000, "--recordings must be between 0 and 1000000"),

@@ -14,15 +14,14 @@ import json
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from voicewipe.mock import audio, corpus, data, feed
+from voicewipe.mock import audio, corpus, data, feed, legacy
 from voicewipe.mock.site import RETENTION_OPTIONS
-from voicewipe.mock.web import check_api, error_page, json_error, session_of, site_of
+from voicewipe.mock.web import check_api, json_error, session_of, site_of
 
 RECORDS_PATH = "/alexa-privacy/apd/rvh/customer-history-records-v2"
-OLD_RECORDS_PATH = "/alexa-privacy/apd/rvh/customer-history-records"
 DELETE_PATH = RECORDS_PATH + "/delete"
 DELETE_STATUS_PATH = RECORDS_PATH + "/delete-status"
 AUDIO_PATH = "/alexa-privacy/apd/rvh/audio"
@@ -314,26 +313,11 @@ async def persons(request: Request) -> Response:
     return JSONResponse(feed.household())
 
 
-async def old_records(request: Request) -> Response:
-    """The pre-2024 GET endpoint, as old_get says it answers now (none: the site's own
-    not-found page, as for any unknown address)."""
-    mode = site_of(request).config.old_get
-    if mode == "none":
-        return error_page(request, 404)
-    if mode == "429":
-        return HTMLResponse(
-            "<html><head><title>Too Many Requests</title></head>"
-            "<body><h1>Too Many Requests</h1></body></html>",
-            status_code=429,
-        )
-    return HTMLResponse("<html><body><h1>Not Found</h1></body></html>", status_code=404)
-
-
 ROUTES = [
     Route(RECORDS_PATH, records, methods=["POST"]),
     Route(RECORDS_PATH + "/", records, methods=["POST"]),  # some clients add the slash
     Route(feed.PERSONS_PATH, persons, methods=["GET"]),
-    Route(OLD_RECORDS_PATH, old_records, methods=["GET"]),
+    Route(legacy.OLD_RECORDS_PATH, legacy.old_records, methods=["GET"]),
     Route(DELETE_PATH, delete, methods=["POST"]),
     Route(DELETE_STATUS_PATH, delete_status, methods=["GET"]),
     Route(AUDIO_PATH, audio_file, methods=["GET"]),

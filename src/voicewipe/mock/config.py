@@ -68,13 +68,18 @@ class MockConfig:
     # the password) or "dead_end" (no way on). phone_fixup: the "Add a mobile number" prompt.
     # approval_page: "classic" or "polling" (form#pollingForm, mfa="approval"). A wrong
     # password's message: "classic" or "mobile". regional_hop: the end of the sign-in goes
-    # through /ap/maplanding, as regional sign-ins hop through www.amazon.com.
+    # through /ap/maplanding, as regional sign-ins hop through www.amazon.com. otp_page: the
+    # code form "classic" (#auth-mfa-otpcode) or "cvf" (input[name=code] in form[action=verify],
+    # #cvf-submit-otp-button). lockout_page: "classic" (form[name=forgotPassword]) or
+    # "otp_options" (a recovery page marked by input[name=OTPChallengeOptions]).
     signin: str = "classic"
     passkey_nudge: bool | str = False
     phone_fixup: bool = False
     approval_page: str = "classic"
     wrong_password_message: str = "classic"
     regional_hop: bool = False
+    otp_page: str = "classic"
+    lockout_page: str = "classic"
 
     # Backend behaviour and faults.
     deletion_delay_s: float = 2.0  # how long a bulk deletion stays "in progress"
@@ -255,6 +260,8 @@ _SIGNIN_CHOICES: tuple[tuple[str, tuple[object, ...]], ...] = (
     ("approval_page", ("classic", "polling")),
     ("wrong_password_message", ("classic", "mobile")),
     ("regional_hop", (False, True)),
+    ("otp_page", ("classic", "cvf")),
+    ("lockout_page", ("classic", "otp_options")),
 )
 
 

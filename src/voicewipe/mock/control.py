@@ -86,12 +86,15 @@ async def solve(request: Request) -> Response:
 
 async def arrive(request: Request) -> Response:
     """New voice recordings said just now: body {"recordings": N}, with "late_s": S for ones
-    said S seconds before the newest record; answers their keys."""
+    said S seconds before the newest record, "ago_s": S for S seconds before now; answers
+    their keys."""
     body = await _body(request)
     if isinstance(body, JSONResponse):
         return body
     try:
-        keys = site_of(request).arrive(body.get("recordings", 1), body.get("late_s", 0))
+        keys = site_of(request).arrive(
+            body.get("recordings", 1), body.get("late_s", 0), body.get("ago_s", 0)
+        )
     except ValueError as error:
         return JSONResponse({"message": str(error)}, status_code=400)
     return JSONResponse({"ok": True, "keys": keys})

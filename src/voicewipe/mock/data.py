@@ -82,9 +82,12 @@ class HistoryData:
         self.deleted_keys[kind].extend(sorted(keys))
         return len(keys)
 
-    def arrive(self, config: MockConfig, count: int, late_ms: int = 0) -> list[str]:
+    def arrive(
+        self, config: MockConfig, count: int, late_ms: int = 0, ago_ms: int = 0
+    ) -> list[str]:
         """`count` new voice recordings, one a second up to the real clock's now; with
-        `late_ms`, said that long before the newest record (reaching the history late)."""
+        `late_ms`, said that long before the newest record (reaching the history late); with
+        `ago_ms`, the newest said that long before the real clock's now."""
         self._arrivals += 1
         store = self.stores[VOICE]
         waiting = [r.timestamp for _, batch in self.unpublished for r in batch]
@@ -92,6 +95,8 @@ class HistoryData:
         now = max(int(time.time() * 1000), newest + count * 1000 + 1)
         if late_ms:
             now = newest - late_ms
+        if ago_ms:
+            now = int(time.time() * 1000) - ago_ms
         fresh = voice_records(
             config,
             corpus.language(config.locale),

@@ -130,10 +130,10 @@ class MockSite:
         self.site.reset(config, **changes)
         self.config = self.site.config
 
-    def arrive(self, count: int, late_s: float = 0) -> list[str]:
+    def arrive(self, count: int, late_s: float = 0, ago_s: float = 0) -> list[str]:
         """`count` new voice recordings, said just now (or `late_s` seconds before the newest
-        record); their keys."""
-        return self.site.arrive(count, late_s)
+        record, or `ago_s` seconds before now); their keys."""
+        return self.site.arrive(count, late_s, ago_s)
 
     def keys(self, history: str = "voice") -> dict[str, list[str]]:
         """{"present": [...], "deleted": [...]}: one history's record keys."""

@@ -121,7 +121,8 @@ def _password_step(request: Request, form: dict[str, str], tx: Transaction) -> R
 
 def _mfa_step(request: Request, form: dict[str, str], tx: Transaction) -> Response:
     auth = site_of(request).auth
-    if not auth.check_otp(form.get("otpCode", "")):
+    # otpCode on the classic form, code on the cvf one (otp_page="cvf").
+    if not auth.check_otp(form.get("otpCode", form.get("code", ""))):
         return _page(request, "signin_mfa.html", tx=tx, error="mfa_wrong")
     if form.get("rememberDevice") == "true":
         tx.device = auth.remember_device()
@@ -220,6 +221,9 @@ ROUTES = [
     Route("/ap/signin", signin_post, methods=["POST"]),
     Route("/ax/claim", signin_get, methods=["GET"]),
     Route("/ax/claim", signin_post, methods=["POST"]),
+    # The cvf code form's action="verify", as the page at /ap/signin or /ax/claim resolves it.
+    Route("/ap/verify", signin_post, methods=["POST"]),
+    Route("/ax/verify", signin_post, methods=["POST"]),
     Route("/ap/captcha-image", captcha_image, methods=["GET"]),
     Route("/ap/cvf/approval", approval_page, methods=["GET"]),
     Route("/ap/cvf/approval/poll", approval_poll, methods=["GET"]),

@@ -122,16 +122,17 @@ class Site:
 
     # --- new recordings, and which are gone -----------------------------------------------
 
-    def arrive(self, count: int, late_s: float = 0) -> list[str]:
+    def arrive(self, count: int, late_s: float = 0, ago_s: float = 0) -> list[str]:
         """`count` new voice recordings, said just now (a person talking to Alexa while a
-        run goes on), or `late_s` seconds before the newest record (reaching the history
-        late); returns their keys."""
+        run goes on), `late_s` seconds before the newest record, or `ago_s` seconds before
+        now (both reaching the history late); returns their keys."""
         if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 100_000:
             raise ValueError("recordings must be an integer between 0 and 100000")
-        if isinstance(late_s, bool) or not isinstance(late_s, int | float) or late_s < 0:
-            raise ValueError("late_s must be a number of seconds, 0 or more")
+        for name, value in (("late_s", late_s), ("ago_s", ago_s)):
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise ValueError(f"{name} must be a number of seconds, 0 or more")
         with self.lock:
-            return self.data.arrive(self.config, count, int(late_s * 1000))
+            return self.data.arrive(self.config, count, int(late_s * 1000), int(ago_s * 1000))
 
     def keys(self, kind: str) -> dict[str, list[str]]:
         """The record keys of one history: those on the site now, and those deleted since the

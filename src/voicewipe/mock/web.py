@@ -56,6 +56,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         loc=loc,
         t=loc.t,
         drift=site.config.drift,
+        config=site.config,
         user_name=DEMO_NAME,
         signed_in=session_of(request, count=False) is not None,
         path=request.url.path,
@@ -95,8 +96,9 @@ def json_error(request: Request, status: int, message: str, **extra: Any) -> JSO
 
 
 def check_api(request: Request) -> Session | Response:
-    """The session of a JSON request with a valid CSRF header and an rvh-like Referer, or the
-    error to answer: 401 without a session, 403 without the token or the Referer."""
+    """The session of a JSON request with a valid CSRF header and a privacy page's (or the
+    site root's) Referer, or the error to answer: 401 without a session, 403 without the token
+    or the Referer."""
     session = session_of(request)
     if session is None:
         return json_error(request, 401, "Unauthorized", errorCode="SESSION_EXPIRED")
@@ -109,8 +111,10 @@ def check_api(request: Request) -> Session | Response:
     if stale:  # as Amazon answers a stale token: an HTML page, whatever was asked
         site.stats.csrf_rejected += 1
         return HTMLResponse("<html><body><h1>403 Forbidden</h1></body></html>", status_code=403)
-    referer = urlsplit(request.headers.get("referer", "")).path
-    if not referer.startswith("/alexa-privacy/apd/"):
+    # The privacy pages' Referer, or the site's root as some clients send (alexa-site.md).
+    referer = request.headers.get("referer")
+    where = urlsplit(referer or "").path
+    if referer is None or not (where in ("", "/") or where.startswith("/alexa-privacy/apd/")):
         return json_error(request, 403, "Forbidden", errorCode="REFERER_INVALID")
     return session
 
