@@ -51,9 +51,10 @@ def _deleted_everything(mock, done, total: int) -> None:
     [("amazon.com", "en-US"), _again("amazon.co.jp", "ja-JP")],
 )
 def test_an_export_outlives_a_stale_token(mock, vw, marketplace, locale):
-    """The token goes stale several times while 10-record pages are listed: each time it is
-    read again (one refresh for all the windows that meet the 403) and the export is whole."""
-    mock.reset(recordings=300, page_size=10, latency_ms=100, csrf_ttl_s=0.35, locale=locale)
+    """The token goes stale (a second after it was read) while 10-record pages are listed: each
+    time it is read again (one refresh for all the windows that meet the 403) and the export is
+    whole. (A second, not less: on a busy machine a fresh token must outlive its first use.)"""
+    mock.reset(recordings=300, page_size=10, latency_ms=100, csrf_ttl_s=1.0, locale=locale)
     done = vw("export", "--json", "--no-screenshots", "--no-audio", "--marketplace", marketplace)
     assert done.code == 0, done.result.err
     state = mock.state()
@@ -74,7 +75,7 @@ def test_a_delete_outlives_a_stale_token(mock, vw, marketplace, locale):
         recordings=120,
         page_size=10,
         latency_ms=100,
-        csrf_ttl_s=0.35,
+        csrf_ttl_s=1.0,
         deletion_delay_s=0,
         locale=locale,
     )
@@ -359,7 +360,7 @@ def test_auto_delete_outlives_a_stale_token(mock, vw, marketplace, locale):
     """The listing of what a shorter retention deletes and the settings page's own calls meet
     stale tokens: both read a new one, and the settings land on the site."""
     mock.reset(
-        recordings=200, page_size=10, latency_ms=100, csrf_ttl_s=0.35, locale=locale,
+        recordings=200, page_size=10, latency_ms=100, csrf_ttl_s=1.0, locale=locale,
         deletion_delay_s=0,
     )  # fmt: skip
     market = ("--marketplace", marketplace)
