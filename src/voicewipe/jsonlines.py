@@ -45,3 +45,12 @@ def line(value: Any, default: Callable[[Any], Any] | None = None) -> bytes:
             raise error.__cause__ from None  # a secret refused, say: not a JSON problem
         text = json.dumps(value, ensure_ascii=False, default=default)
         return (text + "\n").encode()
+
+
+def canonical(value: Any) -> bytes:
+    """The same bytes for the same JSON value whatever its keys' order: an identity for what
+    has no key of its own."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    except orjson.JSONEncodeError:  # integers beyond 64 bits, say: what json writes
+        return json.dumps(value, sort_keys=True, default=repr).encode()

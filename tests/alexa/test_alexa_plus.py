@@ -78,7 +78,15 @@ def _check_audio(done, archive: Path, before: dict[str, Any]) -> None:
 def test_a_wipe_of_an_alexa_plus_account_empties_every_history(
     mock, vw, out, marketplace, language
 ):
-    mock.reset(recordings=30, alexa_plus=True, locale=language, deletion_delay_s=0)
+    """An Alexa+ account signed in through today's pages (the claim e-mail step, the passkey
+    prompt, the phone prompt), its feeds answering 10 records a page and its tokens going
+    stale a second after they were read: the wipe exports, checks, deletes and reads back
+    every history, and leaves each empty on the site and whole in the export."""
+    mock.reset(
+        recordings=30, alexa_plus=True, alexa_plus_records=100, locale=language, page_size=10,
+        deletion_delay_s=0,
+        signin="claim", passkey_nudge=True, phone_fixup=True, csrf_ttl_s=1.0, latency_ms=20,
+    )  # fmt: skip
     before = mock.state()["histories"]
     served = _served(mock)
     keys = {h: set(mock.keys(SITE_NAMES[h])["present"]) for h in FILES}
@@ -105,6 +113,9 @@ def test_a_wipe_of_an_alexa_plus_account_empties_every_history(
         assert part["delete"]["deleted"] == part["delete"]["matched"] == total
         assert part["delete"]["remaining"] == 0
     assert summary["auto_delete"]["retention"] == "3-months"
+    signin, requests = mock.state()["signin"], mock.state()["requests"]
+    assert (signin["passkey_nudges"], signin["phone_fixups"], signin["successes"]) == (1, 1, 1)
+    assert requests["csrf_rejected"] >= 1  # a token went stale, was read again, and it went on
 
 
 def test_the_raw_field_keeps_what_the_classic_feed_sent(mock, vw, out):

@@ -29,6 +29,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from voicewipe import jsonlines
 from voicewipe.errors import StepFailed
 from voicewipe.flow.filters import get_path
 
@@ -158,10 +159,16 @@ async def _list_window(listing: _Listing, window: _Window) -> None:
             page = await coming
             pages += 1
             listing.pages += 1
+            # Only items at the window's newest time can have been given by the window it
+            # was halved from.
             found = [
                 item
                 for item in _items(page, paging.items)
-                if not (window.skip and _key(item, split) in window.skip)
+                if not (
+                    window.skip
+                    and _time(item, split) == window.high
+                    and _key(item, split) in window.skip
+                )
             ]
             for item in found:
                 when = _time(item, split)
@@ -249,4 +256,9 @@ def _time(item: Any, split: Windows) -> int:
 
 
 def _key(item: Any, split: Windows) -> Any:
-    return get_path(item, split.key)
+    """The item's identity: its key, or where it has none (some feeds' records lack it) its
+    whole content, so that two keyless items at one time are still told apart."""
+    key = get_path(item, split.key)
+    if key is None:
+        return ("content", jsonlines.canonical(item))
+    return key
