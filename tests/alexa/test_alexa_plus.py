@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from invariants import archive_of
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -76,7 +77,7 @@ def _check_audio(done, archive: Path, before: dict[str, Any]) -> None:
     ("marketplace", "language"), [("amazon.com", "en-US"), ("amazon.de", "de-DE")]
 )
 def test_a_wipe_of_an_alexa_plus_account_empties_every_history(
-    mock, vw, out, marketplace, language
+    mock, vw, out, browser, marketplace, language
 ):
     """An Alexa+ account signed in through today's pages (the claim e-mail step, the passkey
     prompt, the phone prompt), its feeds answering 10 records a page and its tokens going
@@ -116,6 +117,20 @@ def test_a_wipe_of_an_alexa_plus_account_empties_every_history(
     signin, requests = mock.state()["signin"], mock.state()["requests"]
     assert (signin["passkey_nudges"], signin["phone_fixups"], signin["successes"]) == (1, 1, 1)
     assert requests["csrf_rejected"] >= 1  # a token went stale, was read again, and it went on
+
+    # The report says it per history, in words, in Chromium.
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto((done.run_folders[-1] / "report.html").as_uri())
+        for history, site_name in SITE_NAMES.items():
+            total = before[site_name]["total"]
+            row = page.locator(f"#history-{history}")
+            expect(row).to_contain_text(f"{total} verified")
+            expect(row).to_contain_text(f"{total} of {total}")
+            expect(row).to_contain_text("0 read back")
+    finally:
+        context.close()
 
 
 def test_the_raw_field_keeps_what_the_classic_feed_sent(mock, vw, out):
