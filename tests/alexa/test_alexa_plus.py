@@ -221,6 +221,19 @@ def test_a_wipe_skips_the_history_an_account_lacks_and_says_so(mock, vw, out):
     assert again.summary["nothing_to_do"] is True
 
 
+def test_an_activity_page_that_leads_elsewhere_means_no_alexa_plus(mock, vw, out):
+    """Without Alexa+, an activity page that sends the account on to the hub: the export of
+    that history says the account lacks it, lists nothing and leaves no file."""
+    mock.reset(recordings=10, activity_page="redirect")
+    done = vw("export", "--what", "alexa-plus", "--no-screenshots")
+    assert done.code == 0, done.result.err
+    assert (
+        "Export (alexa-plus): skipped, the account has no alexa-plus history "
+        "(/alexa-privacy/apd/activity leads elsewhere)"
+    ) in done.result.out
+    assert not list(archive_of(out).glob("**/*alexa-plus*"))
+
+
 def test_a_damaged_alexa_plus_export_refuses_its_delete(mock, vw, out):
     mock.reset(recordings=30, alexa_plus=True, deletion_delay_s=0)
     done = vw("export", "--what", "alexa-plus", "--no-screenshots")

@@ -4,14 +4,16 @@ HTML-escaped JSON, as in 2025: anti-csrftoken-a2z&quot;:&quot;...) and the plain
 /alexa-privacy/apd/csrf-token (429 text/html when polled too often: mock/csrf.py).
 
 An account with the Alexa+ history (`alexa_plus`) gets that history's page here instead
-(pages.history, as Review Voice History is shown).
+(pages.history, as Review Voice History is shown). With `activity_page="redirect"` (invented:
+no source says what an account without Alexa+ meets here), the page sends it on to the
+privacy hub instead of showing the token.
 """
 
 from __future__ import annotations
 
 from markupsafe import Markup
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from voicewipe.mock import csrf, pages
@@ -37,6 +39,8 @@ async def activity_page(request: Request) -> Response:
     token = page_token(request)
     if token is None:
         return to_signin(request)
+    if site_of(request).config.activity_page == "redirect":
+        return RedirectResponse("/alexa-privacy/apd/home", 302)
     state = Markup(f"{{&quot;anti-csrftoken-a2z&quot;:&quot;{token}&quot;}}")  # a URL-safe token
     return render(request, "activity_token.html", csrf=token, state=state)
 

@@ -104,6 +104,9 @@ class MockConfig:
     # PROFILE items ...) and the newer utteranceType values (ROUTINES_3P, FALSE_WAKE_WORD_1P ...).
     feed: str = "classic"
     profile_filter: bool = False  # a profile menu on the rvh page (invented)
+    # Without alexa_plus: the activity page shows the token ("token") or sends the account
+    # on to the hub ("redirect"; invented), the two ways an account may lack the Alexa+ page.
+    activity_page: str = "token"
 
     host: str = "127.0.0.1"
     port: int = 0  # 0: a free port
@@ -188,6 +191,7 @@ _CHOICES = (
     ("dom", ("classic", "2025")),
     ("bulk_delete_wording", ("classic", "all_recordings", "selected")),
     ("feed", ("classic", "2025")),
+    ("activity_page", ("token", "redirect")),
 )
 
 
