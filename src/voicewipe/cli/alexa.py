@@ -136,6 +136,7 @@ def execute(
     the command was given --yes (a command without it never acts on a destructive step).
     `read_back`: a history and range whose saved audio `body` will check, hashed from disk
     while the browser starts and signs in."""
+    from voicewipe import signals
     from voicewipe.alexa.job import AlexaJob
     from voicewipe.alexa.target import open_target
     from voicewipe.runner.runner import Rehearsal
@@ -150,15 +151,22 @@ def execute(
         job = AlexaJob(name, target, options)
 
         async def main() -> None:
-            async with job:
-                await body(job, archive)
+            try:
+                async with job:
+                    await body(job, archive)
+            except asyncio.CancelledError:
+                if not options.stop.requested:
+                    raise
+                # A signal stopped it: the job has recorded where, and what it had sent.
 
         try:
-            asyncio.run(main())
+            signals.run(main(), options.stop)
         except Rehearsal:
             pass
         except VoicewipeError as failed:
             error = failed
+        if options.stop.requested and job.job.result.error is not None:
+            error = job.job.result.error
     _print_summary(args, _report(name, job, target, error))
     if error is not None:
         raise error

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import math
 import sys
 import tempfile
@@ -153,6 +152,7 @@ def _secrets(flow: Flow, given: dict[str, object]) -> dict[str, Secret]:
 def run(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
+    from voicewipe import signals
     from voicewipe.flow.inputs import bind_inputs
     from voicewipe.flow.loader import load_flow
     from voicewipe.runner.run import run_flow
@@ -170,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
         inputs = bind_inputs(flow, given)
         options = run_options(args, yes=args.yes)
         check_out_folder(args.out)
-        result = asyncio.run(run_flow(flow, inputs, options))
+        result = signals.run(run_flow(flow, inputs, options), options.stop)
     if result.error is not None:
         raise result.error
     return ExitCode.OK
