@@ -138,6 +138,7 @@ def execute(
     while the browser starts and signs in."""
     from voicewipe import signals
     from voicewipe.alexa.job import AlexaJob
+    from voicewipe.alexa.readback import read_back_pending
     from voicewipe.alexa.target import open_target
     from voicewipe.runner.runner import Rehearsal
 
@@ -148,11 +149,13 @@ def execute(
     with contextlib.ExitStack() as held, open_target(chosen) as target:
         check_out_folder(args.out)
         archive = _open_export(held, args.out, target, name, read_back)
-        job = AlexaJob(name, target, options)
+        job = AlexaJob(name, target, options, journal=archive.root)
 
         async def main() -> None:
             try:
                 async with job:
+                    # What a stopped run deleted, read back before anything else is done.
+                    await read_back_pending(job, archive)
                     await body(job, archive)
             except asyncio.CancelledError:
                 if not options.stop.requested:
