@@ -135,3 +135,31 @@ def test_the_pacer_spaces_requests_and_pauses_them_all_when_throttled():
     assert found["cut"] == 100.0 * CUT
     assert found["paused"] >= 0.29
     assert found["page_at"] == 0
+
+
+CHATTY_FLOW = """\
+name: chatty
+steps:
+  - label: Say it again and again
+    repeat:
+      max: 3000
+      index: n
+      steps:
+        - log: "line {{ n }} {{ 'of a loop gone wrong ' * 8 }}"
+  - log: the last line
+"""
+
+
+def test_a_loop_that_logs_a_lot_keeps_the_run_log_bounded(tmp_path, monkeypatch):
+    # The cap is 20 MB (two files: 40 MB at most); here 100 kB, so that 3,000 lines pass it.
+    monkeypatch.setattr("voicewipe.logs.RUN_LOG_BYTES", 100_000)
+    _run(tmp_path, CHATTY_FLOW)
+    folder = next((tmp_path / "out" / "runs").iterdir())
+    logs = sorted(p.name for p in folder.glob("voicewipe.log*"))
+    assert logs == ["voicewipe.log", "voicewipe.log.1"]
+    sizes = {name: (folder / name).stat().st_size for name in logs}
+    print(f"3,000 log lines, cap 100,000 bytes: {sizes}")
+    assert all(size <= 100_000 + 1_000 for size in sizes.values()), sizes
+    text = (folder / "voicewipe.log").read_text(encoding="utf-8")
+    assert text.startswith("(this log reached 100,000 bytes")
+    assert "the last line" in text  # the newest lines are kept

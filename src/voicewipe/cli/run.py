@@ -54,6 +54,7 @@ def check_browser_arguments(args: argparse.Namespace) -> None:
         raise UsageError(f"--slowmo must be a number of milliseconds, not {args.slowmo}")
     if args.slowmo < 0:
         raise UsageError("--slowmo must be 0 or more")
+    check_display(args.headed)
     if args.timeout is not None:
         if args.timeout <= 0:
             raise UsageError("--timeout must be more than 0 seconds")
@@ -61,6 +62,21 @@ def check_browser_arguments(args: argparse.Namespace) -> None:
             raise UsageError(
                 f"--timeout must be at most {MAX_DURATION} seconds (a day), not {args.timeout:g}"
             )
+
+
+def check_display(headed: bool) -> None:
+    """A headed browser needs a display: without one (a server, ssh, cron) Chromium starts
+    and dies at once, and all Playwright says is that the browser "has been closed"."""
+    import os
+
+    if not headed or not sys.platform.startswith("linux"):
+        return
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return
+    raise UsageError(
+        "--headed needs a display, and neither DISPLAY nor WAYLAND_DISPLAY is set: run it "
+        "in a desktop session, under Xvfb (`xvfb-run voicewipe ...`), or without --headed"
+    )
 
 
 def run_options(
