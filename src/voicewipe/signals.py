@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from loguru import logger
 
-from voicewipe.errors import ExitCode
+from voicewipe.errors import ExitCode, Interrupted
 
 _T = TypeVar("_T")
 
@@ -64,6 +64,25 @@ class Stop:
         logger.debug(f"signal {signal.Signals(signum).name}: stopping the run")
         if self.task is not None and not self.task.done():
             self.task.cancel()
+
+
+def before_the_run() -> None:
+    """Until a run's loop takes the signals over: SIGTERM and SIGHUP end the command as
+    Ctrl-C does (KeyboardInterrupt), with one line and their own exit code, not silently."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum, words, code in SIGNALS[1:]:
+        if signal.getsignal(signum) is signal.SIG_IGN:
+            continue
+
+        def stop(number: int, frame: object, words: str = words, code: ExitCode = code) -> None:
+            raise Interrupted(
+                f"interrupted by {words} before the browser started: nothing was sent to the "
+                "site. Run the same command again",
+                exit_code=code,
+            )
+
+        signal.signal(signum, stop)
 
 
 def run(main: Coroutine[Any, Any, _T], stop: Stop) -> _T:
@@ -133,4 +152,4 @@ def _to_the_log(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> Non
     logger.opt(exception=error).debug(f"asyncio: {context.get('message')}")
 
 
-__all__ = ["SIGNALS", "Stop", "in_daemon_thread", "run"]
+__all__ = ["SIGNALS", "Stop", "before_the_run", "in_daemon_thread", "run"]

@@ -41,6 +41,12 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _interruptible() -> None:
+    """Ctrl-C as a person gives it, even where the suite runs with SIGINT ignored (a
+    background job inherits that, and voicewipe keeps a signal it was started ignoring)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Voicewipe:
     """`python -m voicewipe ARGS` in the background, its stderr in a file."""
 
@@ -56,6 +62,7 @@ class Voicewipe:
                 stdout=stdout,
                 stderr=err,
                 start_new_session=True,
+                preexec_fn=_interruptible,
             )
         self.helpers: list[int] = []
 

@@ -108,8 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`voicewipe schema | head`): not an error of ours.
         sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 - keeps interpreter exit quiet
         return ExitCode.OK
-    except KeyboardInterrupt:
-        print("voicewipe: interrupted", file=sys.stderr)
+    except KeyboardInterrupt:  # Ctrl-C before a run began, or after it ended
+        print("voicewipe: interrupted by Ctrl-C (SIGINT)", file=sys.stderr)
         return ExitCode.INTERRUPTED
     except OSError as error:
         if error.errno not in _STORAGE_ERRORS:

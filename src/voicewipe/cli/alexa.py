@@ -142,6 +142,7 @@ def execute(
     from voicewipe.alexa.target import open_target
     from voicewipe.runner.runner import Rehearsal
 
+    signals.before_the_run()
     check_browser_arguments(args)
     chosen = target_options(args)
     options = run_options(args, yes=yes)

@@ -174,6 +174,7 @@ def run(args: argparse.Namespace) -> int:
     from voicewipe.runner.run import run_flow
     from voicewipe.staticsite import StaticSite
 
+    signals.before_the_run()
     check_browser_arguments(args)
     flow = load_flow(args.flow)
     given: dict[str, object] = dict(parse_vars(args.var))
