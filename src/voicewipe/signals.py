@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from loguru import logger
 
-from voicewipe.errors import ExitCode, Interrupted
+from voicewipe.errors import ExitCode
 
 _T = TypeVar("_T")
 
@@ -66,23 +66,23 @@ class Stop:
             self.task.cancel()
 
 
-def before_the_run() -> None:
-    """Until a run's loop takes the signals over: SIGTERM and SIGHUP end the command as
-    Ctrl-C does (KeyboardInterrupt), with one line and their own exit code, not silently."""
+def before_the_run(stop: Stop) -> None:
+    """Until a run's loop takes the signals over (the options checked, the export folder
+    opened): a signal is noted in `stop`, and the run ends as soon as its loop begins, with
+    its run folder and its one line. Raising there and then could break off anything, the
+    loop's own set-up included; a second signal does, for a step that hangs."""
     if threading.current_thread() is not threading.main_thread():
         return
-    for signum, words, code in SIGNALS[1:]:
+    for signum, _, _ in SIGNALS:
         if signal.getsignal(signum) is signal.SIG_IGN:
             continue
 
-        def stop(number: int, frame: object, words: str = words, code: ExitCode = code) -> None:
-            raise Interrupted(
-                f"interrupted by {words} before the browser started: nothing was sent to the "
-                "site. Run the same command again",
-                exit_code=code,
-            )
+        def noted(number: int, frame: object) -> None:
+            if stop.requested:
+                raise KeyboardInterrupt
+            stop.request(number)
 
-        signal.signal(signum, stop)
+        signal.signal(signum, noted)
 
 
 def run(main: Coroutine[Any, Any, _T], stop: Stop) -> _T:
@@ -97,12 +97,15 @@ def run(main: Coroutine[Any, Any, _T], stop: Stop) -> _T:
         finally:
             for signum in installed:
                 loop.remove_signal_handler(signum)
+            # A signal from here on, while the summary is said, is noted, not obeyed at once:
+            # the run has ended, and what it did is worth its last lines.
+            before_the_run(stop)
 
 
 async def _tracked(main: Coroutine[Any, Any, _T], stop: Stop) -> _T:
     stop.task = asyncio.current_task()
-    if stop.requested:  # a signal before the task began
-        raise asyncio.CancelledError
+    if stop.requested and stop.task is not None:  # a signal before the loop began
+        stop.task.cancel()  # at its first await: the job records it like any other stop
     return await main
 
 

@@ -238,6 +238,10 @@ def _stopped(run: Voicewipe, signum: int, *, group: bool, where: str) -> dict[st
     """Signal the run; it must end at once, saying one line, its browser closed, and leave
     run.json and report.html saying it was interrupted. Returns run.json."""
     code, took = run.interrupt(signum, group=group)
+    return _said_stopped(run, signum, code, took, where)
+
+
+def _said_stopped(run: Voicewipe, signum: int, code: int, took: float, where: str) -> dict:
     print(f"{SAID[signum]} {where}: ended {took:.2f} s after the signal")
     assert code == EXIT_CODES[signum], run.err[-3000:]
     assert took < 5, f"it took {took:.1f} s to stop"  # ~0.5 s measured; slack for a busy CI
@@ -254,7 +258,7 @@ def _stopped(run: Voicewipe, signum: int, *, group: bool, where: str) -> dict[st
     assert data["outcome"] == "interrupted"
     assert data["exit_code"] == EXIT_CODES[signum]
     assert data["interrupted"]["signal"] == SAID[signum]
-    assert data["interrupted"]["flow"] and data["interrupted"]["step"]
+    assert {"flow", "step", "running", "sent"} <= set(data["interrupted"])
     report = (folder / "report.html").read_text(encoding="utf-8")
     assert f"Interrupted (exit code {EXIT_CODES[signum]})" in report
     assert "Failed (exit code" not in report
@@ -316,3 +320,74 @@ def test_sigterm_during_an_export_leaves_its_run_folder_whole(mock, vw, out, tmp
     assert "interrupted_earlier" not in done.summary
     assert done.summary["export"]["verified"] is True
     assert invariants.check(mock, out)["exported"] == 120
+
+
+SIGNAL_POINTS = 4 if FULL else 2
+
+
+def _reported(summary: dict[str, Any]) -> int:
+    """The voice recordings a run's summary says were deleted: by its own delete (read back),
+    and by a stopped run before it (read back by this one)."""
+    earlier = sum(
+        part["deleted"]
+        for part in summary.get("interrupted_earlier") or []
+        if part["history"] == "voice"
+    )
+    delete = (summary.get("histories") or {}).get("voice", {}).get("delete") or {}
+    return earlier + (delete["deleted"] if "matched" in delete else 0)
+
+
+@pytest.mark.reliability  # scripts/test: a delete's Ctrl-C and an export's SIGTERM, above
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+@pytest.mark.parametrize("command", ["export", "delete", "wipe"])
+def test_signalled_at_random_points_then_run_again(mock, vw, out, tmp_path, command, signum):
+    """Ctrl-C (to the process group, as a terminal sends it) or SIGTERM (to the process) at
+    random moments (seeded), then the same command again until it completes: each stop is
+    quick and said in one line, the promises hold after every one, and every deletion is
+    reported once, by the run that read it back."""
+    mock.reset(recordings=150, latency_ms=20, deletion_delay_s=1)
+    if command == "delete":
+        assert vw("export").code == 0
+    rng = random.Random(f"signals-{command}-{signum}")
+    args = [command, "--site", mock.url, "--out", str(out), "--json"]
+    args += {"export": [], "delete": ["--all", "--yes"], "wipe": ["--yes"]}[command]
+    reported = 0
+    for point in range(SIGNAL_POINTS):
+        after = rng.uniform(2.0, 14.0)
+        summary = tmp_path / f"summary-{point}.json"
+        run = Voicewipe(
+            args, state=tmp_path / "state", log=tmp_path / f"signal-{point}.log", out=summary
+        )
+        try:
+            deadline = time.monotonic() + after
+            while time.monotonic() < deadline and run.proc.poll() is None:
+                run.watch()
+                time.sleep(0.05)
+            if run.proc.poll() is None:
+                where = f"{command}, {after:.1f} s in"
+                begun = f"run {command} -> " in run.err  # its run folder
+                code, took = run.interrupt(signum, group=signum == signal.SIGINT)
+                if code in (0, -signum) and "done: " in run.err:
+                    pass  # it had finished its work and was ending when the signal came
+                elif begun:
+                    _said_stopped(run, signum, code, took, where)
+                else:
+                    assert code == EXIT_CODES[signum] and took < 5, (code, took, run.err)
+                    _one_line_error(run.err)
+            else:
+                assert run.proc.returncode == 0, run.err[-3000:]
+        finally:
+            run.end()
+        if summary.stat().st_size:
+            reported += _reported(json.loads(summary.read_text(encoding="utf-8")))
+        invariants.check(mock, out)
+    done = vw(*args[:1], *args[5:])  # vw adds --site and --out
+    assert done.code == 0, done.result.err
+    reported += _reported(done.summary)
+    counts = invariants.check(mock, out)
+    assert not _journal(out).exists()
+    if command == "export":
+        assert counts["exported"] == 150 and done.summary["export"]["verified"] is True
+    else:
+        assert counts["deleted"] == 150 and counts["present"] == 0
+        assert reported == 150, f"deletions reported: {reported} of 150"

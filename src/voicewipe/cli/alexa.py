@@ -142,10 +142,11 @@ def execute(
     from voicewipe.alexa.target import open_target
     from voicewipe.runner.runner import Rehearsal
 
-    signals.before_the_run()
+    stop = signals.Stop()
+    signals.before_the_run(stop)
     check_browser_arguments(args)
     chosen = target_options(args)
-    options = run_options(args, yes=yes)
+    options = run_options(args, yes=yes, stop=stop)
     error: VoicewipeError | None = None
     with contextlib.ExitStack() as held, open_target(chosen) as target:
         check_out_folder(args.out)

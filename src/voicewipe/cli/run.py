@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from voicewipe.flow.model import Flow
     from voicewipe.runner.context import RunOptions, Tracing
     from voicewipe.secret import Secret
+    from voicewipe.signals import Stop
 
 
 def add_browser_arguments(parser: argparse.ArgumentParser) -> None:
@@ -80,12 +81,17 @@ def check_display(headed: bool) -> None:
 
 
 def run_options(
-    args: argparse.Namespace, *, yes: bool, tracing: Tracing | None = None
+    args: argparse.Namespace,
+    *,
+    yes: bool,
+    tracing: Tracing | None = None,
+    stop: Stop | None = None,
 ) -> RunOptions:
     """How a command's run behaves, from the browser options every command shares. `yes` is
     the command's own word: only a command given --yes ever acts on a destructive step (a
     person at the terminal may still consent there, see the consent step)."""
     from voicewipe.runner.context import RunOptions
+    from voicewipe.signals import Stop
 
     return RunOptions(
         out_dir=args.out,
@@ -98,6 +104,7 @@ def run_options(
         timeout=args.timeout,
         screenshots=not args.no_screenshots,
         mask_personal=args.mask_personal,
+        stop=stop or Stop(),
     )
 
 
@@ -174,7 +181,8 @@ def run(args: argparse.Namespace) -> int:
     from voicewipe.runner.run import run_flow
     from voicewipe.staticsite import StaticSite
 
-    signals.before_the_run()
+    stop = signals.Stop()
+    signals.before_the_run(stop)
     check_browser_arguments(args)
     flow = load_flow(args.flow)
     given: dict[str, object] = dict(parse_vars(args.var))
@@ -185,7 +193,7 @@ def run(args: argparse.Namespace) -> int:
             given.setdefault("base_url", stack.enter_context(StaticSite(args.serve)).url)
         given.update(_secrets(flow, given))
         inputs = bind_inputs(flow, given)
-        options = run_options(args, yes=args.yes)
+        options = run_options(args, yes=args.yes, stop=stop)
         check_out_folder(args.out)
         result = signals.run(run_flow(flow, inputs, options), options.stop)
     if result.error is not None:

@@ -97,8 +97,11 @@ class Job:
         self._session_cm = open_session(self.options, storage_state=self.storage_state)
         try:
             self._session = await self._session_cm.__aenter__()
-        except VoicewipeError as error:  # the browser could not start
-            self.result.error = error
+        except (VoicewipeError, asyncio.CancelledError) as error:
+            if self.options.stop.requested:  # a signal while the browser started
+                self._stopped()
+            elif isinstance(error, VoicewipeError):  # the browser could not start
+                self.result.error = error
             self._close()
             raise
         self._runner = Runner(self.options, self.folder, self._session.page)

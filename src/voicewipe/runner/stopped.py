@@ -21,15 +21,18 @@ def stopped_at(
     records: list[StepRecord], flows: list[dict[str, str]], stop: Stop
 ) -> dict[str, Any]:
     """run.json's `interrupted`: the signal, the innermost step running (the last one begun,
-    when several ran side by side), the steps it was within, and the destructive steps sent
+    when several ran side by side; `running` false: the last that ran, the run being between
+    steps), the steps it was within, and the destructive steps sent
     (`sent`: done; or begun, and so perhaps sent, when the signal came)."""
     running = [r for r in records if r.outcome == "running"]
     for record in running:
         record.outcome = "interrupted"
         record.message = f"interrupted by {stop.name}"
     where: dict[str, Any] = {"signal": stop.name, "exit_code": int(stop.exit_code)}
-    if running:
-        step = max(running, key=lambda r: r.number)
+    # Between steps (the commands' own work: merging, hashing), the last step that ran.
+    step = max(running or records, key=lambda r: r.number, default=None)
+    where.update(flow=flows[-1]["name"] if flows else None, step=None, running=bool(running))
+    if step is not None:
         by_number = {r.number: r for r in records}
         within: list[str] = []
         parent = step.parent
@@ -62,8 +65,11 @@ def stop_message(where: dict[str, Any], sent: list[str], then: str) -> str:
     `sent`: the commands' own words for what their destructive steps sent (a deletion and
     how many it covered); else the steps are named."""
     line = f"interrupted by {where['signal']}"
-    if "step" in where:
-        line += f" in step {where['step']} '{where['label']}' of {where['flow']}"
+    if where["step"] is not None:
+        during = "in" if where["running"] else "after"
+        line += f" {during} step {where['step']} '{where['label']}' of {where['flow']}"
+    else:
+        line += " before its first step"
     steps = where["sent"]
     if sent:
         line += "; already sent: " + "; ".join(sent)
