@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -163,3 +167,62 @@ def test_a_loop_that_logs_a_lot_keeps_the_run_log_bounded(tmp_path, monkeypatch)
     text = (folder / "voicewipe.log").read_text(encoding="utf-8")
     assert text.startswith("(this log reached 100,000 bytes")
     assert "the last line" in text  # the newest lines are kept
+
+
+SPIN_FLOW = """\
+name: spin
+steps:
+  - label: Look again and again
+    repeat:
+      max: 100000
+      steps:
+        - label: Look for what is not there
+          optional: true
+          timeout: 0.05
+          expect: {target: {css: "#nothing"}, state: visible}
+"""
+
+
+def test_ctrl_c_stops_a_loop_of_optional_steps_at_once(tmp_path):
+    """The loop that once ran on for ten minutes after a Ctrl-C: each of its steps fails,
+    optionally, so a swallowed cancellation would let it go on. Sent to the process group,
+    as a terminal sends Ctrl-C (the browser's driver gets it too). (SIGTERM: test_faults.py.)"""
+    signum = signal.SIGINT
+    flow = tmp_path / "spin.yaml"
+    flow.write_text(SPIN_FLOW, encoding="utf-8")
+    out = tmp_path / "out"
+    argv = [sys.executable, "-m", "voicewipe", "run", str(flow), "--out", str(out)]
+    err = tmp_path / "err.log"
+    with err.open("wb") as stderr:
+        process = subprocess.Popen(
+            [*argv, "--no-screenshots"],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while err.read_text().count("(optional, going on)") < 5:  # the loop is going round
+            assert process.poll() is None and time.monotonic() < deadline, err.read_text()
+            time.sleep(0.05)
+        sent = time.monotonic()
+        os.killpg(process.pid, signum)
+        code = process.wait(timeout=30)
+        took = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    said = err.read_text()
+    print(f"{signal.Signals(signum).name} in a loop of optional steps: ended in {took:.2f} s")
+    assert code == {signal.SIGINT: 130, signal.SIGTERM: 143}[signum], said[-2000:]
+    assert took < 5
+    assert "Future exception was never retrieved" not in said and "Traceback" not in said
+    assert [line for line in said.splitlines() if line.startswith("voicewipe:")] == [
+        line for line in said.splitlines() if line.startswith("voicewipe: interrupted by ")
+    ]
+    run = json.loads(next((out / "runs").iterdir()).joinpath("run.json").read_text("utf-8"))
+    assert (run["outcome"], run["exit_code"]) == ("interrupted", code)
+    assert run["interrupted"]["within"][:1] == ["Look again and again"] or (
+        run["interrupted"]["label"] == "Look again and again"
+    )
