@@ -36,6 +36,15 @@ SIGNALS = (
 )
 
 
+class Ended(KeyboardInterrupt):
+    """SIGTERM or SIGHUP before a run took the signals over: a KeyboardInterrupt, so that no
+    `except Exception` on the way (an import's fallback) takes it for an error and goes on."""
+
+    def __init__(self, words: str, code: ExitCode) -> None:
+        super().__init__(words)
+        self.words, self.code = words, code
+
+
 @dataclass
 class Stop:
     """Whether a signal has asked the run to stop; one per command, shared with its runner
@@ -64,6 +73,21 @@ class Stop:
         logger.debug(f"signal {signal.Signals(signum).name}: stopping the run")
         if self.task is not None and not self.task.done():
             self.task.cancel()
+
+
+def from_the_start() -> None:
+    """From the command's first line until a run takes over (before_the_run): SIGTERM and
+    SIGHUP end it as Ctrl-C does, with one line and their own exit code, not silently."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum, words, code in SIGNALS[1:]:
+        if signal.getsignal(signum) is signal.SIG_IGN:
+            continue
+
+        def stop(number: int, frame: object, words: str = words, code: ExitCode = code) -> None:
+            raise Ended(words, code)
+
+        signal.signal(signum, stop)
 
 
 def before_the_run(stop: Stop) -> None:
@@ -155,4 +179,12 @@ def _to_the_log(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> Non
     logger.opt(exception=error).debug(f"asyncio: {context.get('message')}")
 
 
-__all__ = ["SIGNALS", "Stop", "before_the_run", "in_daemon_thread", "run"]
+__all__ = [
+    "SIGNALS",
+    "Ended",
+    "Stop",
+    "before_the_run",
+    "from_the_start",
+    "in_daemon_thread",
+    "run",
+]

@@ -137,13 +137,14 @@ def execute(
     `read_back`: a history and range whose saved audio `body` will check, hashed from disk
     while the browser starts and signs in."""
     from voicewipe import signals
+
+    stop = signals.Stop()
+    signals.before_the_run(stop)  # first: noted from here on, whatever is being imported
     from voicewipe.alexa.job import AlexaJob
     from voicewipe.alexa.readback import read_back_pending
     from voicewipe.alexa.target import open_target
     from voicewipe.runner.runner import Rehearsal
 
-    stop = signals.Stop()
-    signals.before_the_run(stop)
     check_browser_arguments(args)
     chosen = target_options(args)
     options = run_options(args, yes=yes, stop=stop)

@@ -176,13 +176,14 @@ def run(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
     from voicewipe import signals
+
+    stop = signals.Stop()
+    signals.before_the_run(stop)  # first: noted from here on, whatever is being imported
     from voicewipe.flow.inputs import bind_inputs
     from voicewipe.flow.loader import load_flow
     from voicewipe.runner.run import run_flow
     from voicewipe.staticsite import StaticSite
 
-    stop = signals.Stop()
-    signals.before_the_run(stop)
     check_browser_arguments(args)
     flow = load_flow(args.flow)
     given: dict[str, object] = dict(parse_vars(args.var))
