@@ -87,7 +87,17 @@ def launch_options(
         "--no-first-run",
         "--disable-default-apps",
     ]
-    options: dict[str, object] = {"headless": headless, "args": args, "slow_mo": slowmo_ms}
+    options: dict[str, object] = {
+        "headless": headless,
+        "args": args,
+        "slow_mo": slowmo_ms,
+        # A Ctrl-C reaches the browser's driver too (one process group): left to itself it
+        # would close the browser under the run's feet. voicewipe stops the run, then closes
+        # the browser itself (voicewipe.signals).
+        "handle_sigint": False,
+        "handle_sigterm": False,
+        "handle_sighup": False,
+    }
     if not choice.is_playwright_own:
         options["executable_path"] = str(choice.executable)
     if sys.platform.startswith("linux") and os.geteuid() == 0:

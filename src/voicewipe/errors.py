@@ -20,7 +20,9 @@ class ExitCode(IntEnum):
     INVALID = 2
     PERSON_NEEDED = 3
     REFUSED = 4
-    INTERRUPTED = 130
+    HUNG_UP = 129  # SIGHUP: the terminal went away
+    INTERRUPTED = 130  # SIGINT: Ctrl-C
+    TERMINATED = 143  # SIGTERM: `systemctl stop`, `timeout`, `kill`
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,17 @@ class SafetyRefusal(VoicewipeError):
     """voicewipe refuses an action that could lose data or leak a secret."""
 
     exit_code = ExitCode.REFUSED
+
+
+class Interrupted(VoicewipeError):
+    """A signal stopped the run (Ctrl-C, SIGTERM, SIGHUP); its exit code is 128 + the signal's
+    number, as a shell reports it."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+    def __init__(self, message: str, *, exit_code: ExitCode = ExitCode.INTERRUPTED) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 class BrowserNotFound(VoicewipeError):

@@ -1,6 +1,7 @@
 """Logging: loguru sinks, configured only at the CLI entry point, all behind one redaction filter.
 
-The terminal gets one human line per step; the run folder gets the full log; the user's log
+The terminal gets one human line per step; the run folder gets the full log (rotated at
+20 MB, one kept: whatever a loop does, a run's log holds at most 40 MB); the user's log
 file (rotated at 5 MB, five kept) gets the info lines of every run, and the traceback of a bug
 (an unexpected exception). Every sink is added through
 add_sink(), which puts the redaction filter in front of it, so no secret value that voicewipe
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 
 TERMINAL_FORMAT = "<level>{message}</level>"
 FILE_FORMAT = "{time:YYYY-MM-DD HH:mm:ss.SSS} | {level: <7} | {message}"
+# A run folder's log: at this size it is renamed to voicewipe.log.1 (the one before goes) and
+# begun again, so that a loop gone wrong cannot fill the disk (one logged 616 MB).
+RUN_LOG_BYTES = 20 * 1024 * 1024
 
 
 def _redacting_filter(record: Record) -> bool:
@@ -43,15 +47,22 @@ class _LogFile:
     terminal for every line it cannot write (a full disk); this one says so once, in one
     line, and stops, while the run goes on to fail or finish on its own terms."""
 
-    def __init__(self, path: Path, encoding: str) -> None:
+    def __init__(self, path: Path, encoding: str, cap: int = RUN_LOG_BYTES) -> None:
         self.path = path
+        self.encoding = encoding
+        self.cap = cap
         self._file = path.open("a", encoding=encoding)
+        self._size = self._file.tell()
         self._broken = False
 
     def write(self, message: str) -> None:
         if self._broken:
             return
         try:
+            self._size += len(message.encode(self.encoding, "replace"))
+            if self._size > self.cap:
+                self._rotate()
+                self._size = len(message.encode(self.encoding, "replace"))
             self._file.write(message)
             self._file.flush()  # a crash keeps every line written so far
         except OSError as error:
@@ -61,6 +72,16 @@ class _LogFile:
                 file=sys.stderr,
             )
 
+    def _rotate(self) -> None:
+        """The log so far to <name>.1 (the one before it goes), and a new one begun."""
+        self._file.close()
+        self.path.replace(self.path.with_name(self.path.name + ".1"))
+        self._file = self.path.open("a", encoding=self.encoding)
+        self._file.write(
+            f"(this log reached {self.cap:,} bytes: the lines before these are in "
+            f"{self.path.name}.1, and any before those are gone)\n"
+        )
+
     def stop(self) -> None:
         with contextlib.suppress(OSError):
             self._file.close()
@@ -69,9 +90,11 @@ class _LogFile:
 def add_sink(sink: Any, *, level: str, fmt: str, **options: Any) -> int:
     """Add a loguru sink behind the redaction filter; returns its id for logger.remove().
 
-    A file without rotation (a run folder's log) is written by _LogFile."""
+    A file without loguru's rotation (a run folder's log) is written by _LogFile, which
+    rotates it at `cap` bytes (RUN_LOG_BYTES unless given)."""
     if isinstance(sink, str | Path) and "rotation" not in options:
-        sink = _LogFile(Path(sink), options.pop("encoding", "utf-8"))
+        cap = options.pop("cap", RUN_LOG_BYTES)
+        sink = _LogFile(Path(sink), options.pop("encoding", "utf-8"), cap)
     return logger.add(sink, level=level, format=fmt, filter=_redacting_filter, **options)
 
 

@@ -44,18 +44,28 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _interruptible() -> None:
+    """Ctrl-C as a person gives it, even where the suite runs with SIGINT ignored (a
+    background job inherits that, and voicewipe keeps a signal it was started ignoring)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Voicewipe:
     """`python -m voicewipe ARGS` in the background, its stderr in a file."""
 
-    def __init__(self, args: list[str], *, state: Path, log: Path) -> None:
+    def __init__(self, args: list[str], *, state: Path, log: Path, out: Path | None = None) -> None:
         env = {**os.environ, "XDG_STATE_HOME": str(state)}
         self.log = log
-        with log.open("wb") as err:
+        with log.open("wb") as err, (out or Path(os.devnull)).open("wb") as stdout:
+            # A session of its own, as a terminal's foreground job is a process group of
+            # its own: a Ctrl-C (`interrupt`) reaches it and the browser driver it starts.
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "voicewipe", *args],
                 env=env,
-                stdout=subprocess.DEVNULL,
+                stdout=stdout,
                 stderr=err,
+                start_new_session=True,
+                preexec_fn=_interruptible,
             )
         self.helpers: list[int] = []
 
@@ -70,6 +80,24 @@ class Voicewipe:
     @property
     def err(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def interrupt(self, signum: int, *, group: bool, timeout: float = 60) -> tuple[int, float]:
+        """Send a signal (to the whole process group, as a terminal's Ctrl-C does; or to the
+        process alone, as `kill` and `timeout` do); its exit code, and the seconds it took
+        to end after the signal."""
+        self.watch()
+        sent = time.monotonic()
+        if group:
+            os.killpg(self.proc.pid, signum)
+        else:
+            os.kill(self.proc.pid, signum)
+        try:
+            code = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            code = None
+        took = time.monotonic() - sent
+        self.watch()
+        return (code if code is not None else self.end()), took
 
     def kill(self) -> int:
         os.kill(self.proc.pid, signal.SIGKILL)

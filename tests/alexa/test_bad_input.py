@@ -165,6 +165,24 @@ def test_a_mistaken_command_line_touches_nothing(mock, vw, out, settings, argv, 
     untouched(mock, settings, requests=True)
 
 
+NO_DISPLAY = (
+    "--headed needs a display, and neither DISPLAY nor WAYLAND_DISPLAY is set: run it in a "
+    "desktop session, under Xvfb (`xvfb-run voicewipe ...`), or without --headed"
+)
+
+
+@pytest.mark.parametrize("argv", [["wipe", "--yes"], ["login"]], ids=["wipe", "login"])
+def test_headed_without_a_display_says_so_before_any_browser(
+    mock, vw, out, settings, monkeypatch, argv
+):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    done = vw(*argv, "--headed")
+    assert one_line(done.result) == NO_DISPLAY
+    assert not (out / "runs").exists()  # no run began: no browser was started
+    untouched(mock, settings, requests=True)
+
+
 def test_json_before_the_command_is_a_usage_error(mock, out, settings):
     result = run_cli("--json", "wipe", "--yes", "--out", str(out), "--site", mock.url)
     assert one_line(result) == "unrecognized arguments: --json (see 'voicewipe --help')"

@@ -12,6 +12,7 @@ one command (README, "Reliability"):
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -19,10 +20,11 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import invariants
 import pytest
-from processes import Voicewipe
+from processes import Voicewipe, alive
 
 FULL = os.environ.get("VOICEWIPE_RELIABILITY") == "full"
 KILL_POINTS = 6 if FULL else 1
@@ -215,3 +217,177 @@ def test_killed_at_random_points_then_run_again(mock, vw, out, tmp_path, command
     else:
         assert counts["exported"] == 150
         assert done.summary["export"]["verified"] is True
+
+
+# --- signals -----------------------------------------------------------------------------------
+NOISE = ("Traceback", "Future exception was never retrieved", "Task was destroyed")
+EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
+SAID = {signal.SIGINT: "Ctrl-C (SIGINT)", signal.SIGTERM: "SIGTERM"}
+
+
+def _wait_for(run: Voicewipe, ready: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + 90
+    while not ready():
+        assert run.proc.poll() is None, f"it ended before {what}: {run.err[-3000:]}"
+        assert time.monotonic() < deadline, f"no {what} within 90 s"
+        run.watch()
+        time.sleep(0.02)
+
+
+def _stopped(run: Voicewipe, signum: int, *, group: bool, where: str) -> dict[str, Any]:
+    """Signal the run; it must end at once, saying one line, its browser closed, and leave
+    run.json and report.html saying it was interrupted. Returns run.json."""
+    code, took = run.interrupt(signum, group=group)
+    return _said_stopped(run, signum, code, took, where)
+
+
+def _said_stopped(run: Voicewipe, signum: int, code: int, took: float, where: str) -> dict:
+    print(f"{SAID[signum]} {where}: ended {took:.2f} s after the signal")
+    assert code == EXIT_CODES[signum], run.err[-3000:]
+    assert took < 5, f"it took {took:.1f} s to stop"  # ~0.5 s measured; slack for a busy CI
+    err = run.err
+    assert not any(noise in err for noise in NOISE), err[-3000:]
+    _one_line_error(err)
+    assert f"voicewipe: interrupted by {SAID[signum]}" in err
+    gone = time.monotonic() + 5  # the driver's children end just after it
+    while any(alive(pid) for pid in run.helpers) and time.monotonic() < gone:
+        time.sleep(0.05)
+    assert not any(alive(pid) for pid in run.helpers), "the browser outlived the run"
+    folder = _run_folder(run)
+    data = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    assert data["outcome"] == "interrupted"
+    assert data["exit_code"] == EXIT_CODES[signum]
+    assert data["interrupted"]["signal"] == SAID[signum]
+    assert {"flow", "step", "running", "sent"} <= set(data["interrupted"])
+    report = (folder / "report.html").read_text(encoding="utf-8")
+    assert f"Interrupted (exit code {EXIT_CODES[signum]})" in report
+    assert "Failed (exit code" not in report
+    return dict(data)
+
+
+def _run_folder(run: Voicewipe) -> Path:
+    """The run folder the run named on its terminal ("report: <folder>/report.html")."""
+    named = [line for line in run.err.splitlines() if line.startswith("report: ")]
+    assert named, run.err[-3000:]
+    return Path(named[-1].removeprefix("report: ")).parent
+
+
+def _journal(out: Path) -> Path:
+    return invariants.archive_of(out) / "pending-deletions.json"
+
+
+def test_ctrl_c_just_past_the_confirm_click_is_read_back_by_the_next_run(mock, vw, out, tmp_path):
+    mock.reset(recordings=40, deletion_delay_s=1)
+    assert vw("export").code == 0
+    args = ["delete", "--all", "--yes", "--site", mock.url, "--out", str(out)]
+    run = Voicewipe(args, state=tmp_path / "state", log=tmp_path / "delete.log")
+    try:
+        _wait_for(run, lambda: "✓ Confirm" in run.err, "confirm click")
+        data = _stopped(run, signal.SIGINT, group=True, where="just past the confirm click")
+    finally:
+        run.end()
+    assert "already sent: the deletion of 40 recordings (all history, every device)" in run.err
+    assert "it reads back from the site what was deleted" in run.err
+    assert [s["label"] for s in data["interrupted"]["sent"]][-1] == "Confirm"
+    assert data["summary"]["delete"]["sent"] == 40
+    assert _journal(out).exists()
+    invariants.check(mock, out)
+
+    # The next run, whatever it is, reads the range back and says so, once.
+    done = vw("export", "--json")
+    assert done.code == 0, done.result.err
+    [earlier] = done.summary["interrupted_earlier"]
+    assert (earlier["sent"], earlier["deleted"], earlier["remaining"]) == (40, 40, 0)
+    assert "read back: 40 were deleted, 0 remain" in done.result.err
+    assert not _journal(out).exists()  # reported once: nothing left to report again
+    assert invariants.check(mock, out)["deleted"] == 40
+
+
+def test_sigterm_during_an_export_leaves_its_run_folder_whole(mock, vw, out, tmp_path):
+    mock.reset(recordings=120, latency_ms=20)
+    args = ["export", "--site", mock.url, "--out", str(out)]
+    run = Voicewipe(args, state=tmp_path / "state", log=tmp_path / "export.log")
+    try:
+        _wait_for(run, lambda: _audio_files(out) >= 10, "audio files")
+        data = _stopped(run, signal.SIGTERM, group=False, where="during the audio downloads")
+    finally:
+        run.end()
+    assert "nothing had been deleted or changed" in run.err
+    assert data["interrupted"]["sent"] == []
+    invariants.check(mock, out)
+    done = vw("export", "--json")  # resumes, and completes
+    assert done.code == 0, done.result.err
+    assert "interrupted_earlier" not in done.summary
+    assert done.summary["export"]["verified"] is True
+    assert invariants.check(mock, out)["exported"] == 120
+
+
+SIGNAL_POINTS = 4 if FULL else 2
+
+
+def _reported(summary: dict[str, Any]) -> int:
+    """The voice recordings a run's summary says were deleted: by its own delete (read back),
+    and by a stopped run before it (read back by this one)."""
+    earlier = sum(
+        part["deleted"]
+        for part in summary.get("interrupted_earlier") or []
+        if part["history"] == "voice"
+    )
+    delete = (summary.get("histories") or {}).get("voice", {}).get("delete") or {}
+    return earlier + (delete["deleted"] if "matched" in delete else 0)
+
+
+@pytest.mark.reliability  # scripts/test: a delete's Ctrl-C and an export's SIGTERM, above
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+@pytest.mark.parametrize("command", ["export", "delete", "wipe"])
+def test_signalled_at_random_points_then_run_again(mock, vw, out, tmp_path, command, signum):
+    """Ctrl-C (to the process group, as a terminal sends it) or SIGTERM (to the process) at
+    random moments (seeded), then the same command again until it completes: each stop is
+    quick and said in one line, the promises hold after every one, and every deletion is
+    reported once, by the run that read it back."""
+    mock.reset(recordings=150, latency_ms=20, deletion_delay_s=1)
+    if command == "delete":
+        assert vw("export").code == 0
+    rng = random.Random(f"signals-{command}-{signum}")
+    args = [command, "--site", mock.url, "--out", str(out), "--json"]
+    args += {"export": [], "delete": ["--all", "--yes"], "wipe": ["--yes"]}[command]
+    reported = 0
+    for point in range(SIGNAL_POINTS):
+        after = rng.uniform(2.0, 14.0)
+        summary = tmp_path / f"summary-{point}.json"
+        run = Voicewipe(
+            args, state=tmp_path / "state", log=tmp_path / f"signal-{point}.log", out=summary
+        )
+        try:
+            deadline = time.monotonic() + after
+            while time.monotonic() < deadline and run.proc.poll() is None:
+                run.watch()
+                time.sleep(0.05)
+            if run.proc.poll() is None:
+                where = f"{command}, {after:.1f} s in"
+                begun = f"run {command} -> " in run.err  # its run folder
+                code, took = run.interrupt(signum, group=signum == signal.SIGINT)
+                if code in (0, -signum) and "done: " in run.err:
+                    pass  # it had finished its work and was ending when the signal came
+                elif begun:
+                    _said_stopped(run, signum, code, took, where)
+                else:
+                    assert code == EXIT_CODES[signum] and took < 5, (code, took, run.err)
+                    _one_line_error(run.err)
+            else:
+                assert run.proc.returncode == 0, run.err[-3000:]
+        finally:
+            run.end()
+        if summary.stat().st_size:
+            reported += _reported(json.loads(summary.read_text(encoding="utf-8")))
+        invariants.check(mock, out)
+    done = vw(*args[:1], *args[5:])  # vw adds --site and --out
+    assert done.code == 0, done.result.err
+    reported += _reported(done.summary)
+    counts = invariants.check(mock, out)
+    assert not _journal(out).exists()
+    if command == "export":
+        assert counts["exported"] == 150 and done.summary["export"]["verified"] is True
+    else:
+        assert counts["deleted"] == 150 and counts["present"] == 0
+        assert reported == 150, f"deletions reported: {reported} of 150"

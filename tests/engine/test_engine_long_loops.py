@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -135,3 +139,90 @@ def test_the_pacer_spaces_requests_and_pauses_them_all_when_throttled():
     assert found["cut"] == 100.0 * CUT
     assert found["paused"] >= 0.29
     assert found["page_at"] == 0
+
+
+CHATTY_FLOW = """\
+name: chatty
+steps:
+  - label: Say it again and again
+    repeat:
+      max: 3000
+      index: n
+      steps:
+        - log: "line {{ n }} {{ 'of a loop gone wrong ' * 8 }}"
+  - log: the last line
+"""
+
+
+def test_a_loop_that_logs_a_lot_keeps_the_run_log_bounded(tmp_path, monkeypatch):
+    # The cap is 20 MB (two files: 40 MB at most); here 100 kB, so that 3,000 lines pass it.
+    monkeypatch.setattr("voicewipe.logs.RUN_LOG_BYTES", 100_000)
+    _run(tmp_path, CHATTY_FLOW)
+    folder = next((tmp_path / "out" / "runs").iterdir())
+    logs = sorted(p.name for p in folder.glob("voicewipe.log*"))
+    assert logs == ["voicewipe.log", "voicewipe.log.1"]
+    sizes = {name: (folder / name).stat().st_size for name in logs}
+    print(f"3,000 log lines, cap 100,000 bytes: {sizes}")
+    assert all(size <= 100_000 + 1_000 for size in sizes.values()), sizes
+    text = (folder / "voicewipe.log").read_text(encoding="utf-8")
+    assert text.startswith("(this log reached 100,000 bytes")
+    assert "the last line" in text  # the newest lines are kept
+
+
+SPIN_FLOW = """\
+name: spin
+steps:
+  - label: Look again and again
+    repeat:
+      max: 100000
+      steps:
+        - label: Look for what is not there
+          optional: true
+          timeout: 0.05
+          expect: {target: {css: "#nothing"}, state: visible}
+"""
+
+
+def test_ctrl_c_stops_a_loop_of_optional_steps_at_once(tmp_path):
+    """The loop that once ran on for ten minutes after a Ctrl-C: each of its steps fails,
+    optionally, so a swallowed cancellation would let it go on. Sent to the process group,
+    as a terminal sends Ctrl-C (the browser's driver gets it too). (SIGTERM: test_faults.py.)"""
+    signum = signal.SIGINT
+    flow = tmp_path / "spin.yaml"
+    flow.write_text(SPIN_FLOW, encoding="utf-8")
+    out = tmp_path / "out"
+    argv = [sys.executable, "-m", "voicewipe", "run", str(flow), "--out", str(out)]
+    err = tmp_path / "err.log"
+    with err.open("wb") as stderr:
+        process = subprocess.Popen(
+            [*argv, "--no-screenshots"],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while err.read_text().count("(optional, going on)") < 5:  # the loop is going round
+            assert process.poll() is None and time.monotonic() < deadline, err.read_text()
+            time.sleep(0.05)
+        sent = time.monotonic()
+        os.killpg(process.pid, signum)
+        code = process.wait(timeout=30)
+        took = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    said = err.read_text()
+    print(f"{signal.Signals(signum).name} in a loop of optional steps: ended in {took:.2f} s")
+    assert code == {signal.SIGINT: 130, signal.SIGTERM: 143}[signum], said[-2000:]
+    assert took < 5
+    assert "Future exception was never retrieved" not in said and "Traceback" not in said
+    assert [line for line in said.splitlines() if line.startswith("voicewipe:")] == [
+        line for line in said.splitlines() if line.startswith("voicewipe: interrupted by ")
+    ]
+    run = json.loads(next((out / "runs").iterdir()).joinpath("run.json").read_text("utf-8"))
+    assert (run["outcome"], run["exit_code"]) == ("interrupted", code)
+    assert run["interrupted"]["within"][:1] == ["Look again and again"] or (
+        run["interrupted"]["label"] == "Look again and again"
+    )

@@ -10,26 +10,47 @@ a nightly run finds it still valid.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from loguru import logger
 
-from voicewipe.alexa import contracts, sessions, sitefiles
+from voicewipe.alexa import contracts, journal, sessions, sitefiles
 from voicewipe.alexa.target import Target
 from voicewipe.errors import StepFailed
 from voicewipe.flow.inputs import bind_inputs
-from voicewipe.runner.context import RunOptions
+from voicewipe.runner.context import RunOptions, StepContext
+from voicewipe.runner.header import outputs_of
 from voicewipe.runner.run import Job
 
 # How many times one flow may sign in again after its session ended, before it gives up.
 _SIGN_INS_PER_FLOW = 2
 
 
+@dataclass
+class Deleting:
+    """A delete under way (operations.delete): what its journal entry says once its first
+    destructive click is about to be sent."""
+
+    id: str
+    history: str
+    scope: str  # the range, devices and profile, in words
+    start_ms: int
+    summary: dict[str, Any]  # the delete's part of the summary
+    checked: list[str] = field(default_factory=list)  # the keys listed before the click
+    said: int | None = None  # where the run's `sent` says it
+
+
 class AlexaJob:
-    def __init__(self, name: str, target: Target, options: RunOptions) -> None:
+    def __init__(
+        self, name: str, target: Target, options: RunOptions, *, journal: Path | None = None
+    ) -> None:
         self.target = target
-        self.options = options
+        self.options = options = replace(options, before_destructive=self._before_destructive)
+        self.journal = journal  # the export folder, where pending deletions are written down
+        self.deleting: Deleting | None = None
         state = sessions.load(target.site, target.account) if target.keep_session else None
         self.job = Job(name, options, storage_state=state)
         self.job.result.summary.update(
@@ -146,6 +167,55 @@ class AlexaJob:
             given["words"] = self.target.words.model_dump(mode="json")
         given = {k: v for k, v in given.items() if v is not None}  # None: the default
         return await self.job.run(flow, bind_inputs(flow, given, source=f"flow {name}"))
+
+    def _before_destructive(self, ctx: StepContext) -> None:
+        """Right before a destructive click: a delete's range and the keys its check listed
+        go to the journal, on disk, so that a run stopped past the click is read back by the
+        next one; and the run knows what it has sent, to say so if it is stopped."""
+        deleting = self.deleting
+        if ctx.flow.name != "delete" or deleting is None or self.journal is None:
+            self.job.sent.append(
+                f"step {ctx.record.number} '{ctx.record.label}' of {ctx.flow.name}"
+            )
+            return
+        out = outputs_of(ctx.flow, ctx.scope, partial=True)
+        listed = contracts.partial("delete", out, "checked") or []
+        fresh = [key for key in listed if key not in set(deleting.checked)]
+        if deleting.checked and not fresh:  # the confirmation of the click written down
+            return
+        deleting.checked += fresh
+        count = len(deleting.checked)
+        journal.record(
+            self.journal,
+            {
+                "id": deleting.id,
+                "run": str(self.job.folder.path),
+                "at": self.job.started.isoformat(),
+                "history": deleting.history,
+                "scope": deleting.scope,
+                "start_ms": deleting.start_ms,
+                "end_ms": contracts.partial("delete", out, "end_ms") or 0,
+                "count": count,
+                "checked": deleting.checked,
+            },
+        )
+        deleting.summary["sent"] = count
+        said = f"the deletion of {count} recordings ({deleting.scope}), listed before the click"
+        if deleting.said is None:
+            deleting.said = len(self.job.sent)
+            self.job.sent.append(said)
+        self.job.sent[deleting.said] = said
+        self.job.then = (
+            "Run voicewipe again for this account (any command): it reads back from the site "
+            "what was deleted"
+        )
+
+    def read_back_done(self) -> None:
+        """The delete under way has read its range back: its journal entry is no longer
+        needed (its summary says what was deleted)."""
+        if self.deleting is not None and self.journal is not None and self.deleting.checked:
+            journal.remove(self.journal, {self.deleting.id})
+        self.deleting = None
 
     async def __aexit__(
         self,

@@ -18,7 +18,7 @@ from loguru import logger
 from voicewipe.alexa import contracts
 from voicewipe.alexa.archive import Archive
 from voicewipe.alexa.autodelete import auto_delete
-from voicewipe.alexa.job import AlexaJob
+from voicewipe.alexa.job import AlexaJob, Deleting
 from voicewipe.alexa.pipeline import list_and_fetch, part_file
 from voicewipe.alexa.progress import deletion_progress
 from voicewipe.errors import SafetyRefusal, StepFailed
@@ -154,6 +154,8 @@ async def delete(
     )
     scope = period.describe() + (f", device {device}" if device else ", every device")
     scope += f", profile {profile}" if profile else ""
+    name = f"{job.job.folder.path.name}-{history}-{period.start_ms}-{period.end_ms}"
+    job.deleting = Deleting(name, history, scope, period.start_ms, summary)
     try:
         with deletion_progress(job):
             out = await job.flow(
@@ -174,6 +176,7 @@ async def delete(
         would = contracts.partial("delete", job.job.result.outputs, "count")
         summary.update(rehearsal=True, would_delete=would, deleted=0)
         raise
+    job.read_back_done()  # the flow has read the range back: the counts below are the site's
     return _deleted(job, summary, contracts.read(contracts.Deleted, "delete", out))
 
 

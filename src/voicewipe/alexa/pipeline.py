@@ -175,6 +175,8 @@ class _Export:
                 left_over.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await left_over
+        if self.job.options.stop.requested:  # a signal while they were ending: it stands
+            raise asyncio.CancelledError
 
 
 async def _adopt(archive: Archive, history: str, todo: list[str], done: Listed) -> list[str]:

@@ -39,6 +39,12 @@ def _delete(part: dict[str, Any], color: bool) -> list[str]:
             f"Delete ({scope}): REHEARSAL, nothing was deleted. {part.get('would_delete')} "
             "recordings match; run again with --yes to delete them"
         ]
+    if "matched" not in part and part.get("sent") is not None:
+        return [
+            f"Delete ({scope}): stopped after the deletion of {part['sent']} recordings had "
+            "been sent (listed from the site before the click); not read back: the next run "
+            "for this account reads back what was deleted"
+        ]
     if "matched" not in part:
         return [f"Delete ({scope}): stopped before deleting anything"]
     verdict = (
@@ -126,6 +132,8 @@ def _deleted(part: dict[str, Any] | None, color: bool) -> list[str]:
         return []
     if part.get("rehearsal"):
         return [f"delete rehearsed, {part.get('would_delete')} match"]
+    if "matched" not in part and part.get("sent") is not None:
+        return [f"stopped after the deletion of {part['sent']} had been sent, not read back"]
     if "matched" not in part:
         return ["delete stopped before deleting anything"]
     left = part["remaining"]
@@ -148,10 +156,23 @@ def nothing_to_do(report: dict[str, Any]) -> bool:
     )
 
 
+def _earlier(report: dict[str, Any]) -> list[str]:
+    """What stopped runs had deleted, read back from the site by this one."""
+    from voicewipe.alexa.journal import when
+
+    return [
+        f"Read back: an interrupted run at {when(part['at'])} had sent a deletion of "
+        f"{part['sent']} recordings ({part['scope']}); read back from the site: "
+        f"{part['deleted']} recordings were deleted, {part['remaining']} remain"
+        for part in report.get("interrupted_earlier") or []
+    ]
+
+
 def describe(report: dict[str, Any], *, color: bool = False) -> str:
     """The summary's lines; `color`: warnings in red (for a terminal)."""
     where = "the mock site " + report["site"] if report["mock"] else report["marketplace"]
     lines = [f"voicewipe {report['command']}: {report['account']} on {where}"]
+    lines += _earlier(report)
     if nothing_to_do(report):
         auto = report["auto_delete"]
         lines.append(
@@ -167,5 +188,7 @@ def describe(report: dict[str, Any], *, color: bool = False) -> str:
         lines += _auto_delete(report["auto_delete"])
     if report["outcome"] == "failed":
         lines.append(f"Stopped: exit code {report['exit_code']} (the reason follows)")
+    if report["outcome"] == "interrupted":
+        lines.append(f"Interrupted: exit code {report['exit_code']} (what it had sent follows)")
     lines.append(f"Run folder: {report['run_folder']} (screenshots, run.json, log)")
     return "\n".join(lines)

@@ -85,6 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from loguru import logger
 
     from voicewipe.logs import setup_terminal_logging
+    from voicewipe.signals import from_the_start
 
     logger.remove()  # no sink until we know how verbose to be
     # Everything voicewipe writes is personal (the export, screenshots of transcripts, logs,
@@ -92,6 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # included (its processes inherit this).
     os.umask(0o077)
     try:
+        from_the_start()
         parser = build_parser()
         args = parser.parse_args(argv)
         if args.command is None:
@@ -108,8 +110,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`voicewipe schema | head`): not an error of ours.
         sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 - keeps interpreter exit quiet
         return ExitCode.OK
-    except KeyboardInterrupt:
-        print("voicewipe: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as stopped:  # a signal before a run began, or after it ended
+        from voicewipe.signals import Ended
+
+        if isinstance(stopped, Ended):
+            print(f"voicewipe: interrupted by {stopped.words}", file=sys.stderr)
+            return stopped.code
+        print("voicewipe: interrupted by Ctrl-C (SIGINT)", file=sys.stderr)
         return ExitCode.INTERRUPTED
     except OSError as error:
         if error.errno not in _STORAGE_ERRORS:

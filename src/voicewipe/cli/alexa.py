@@ -136,29 +136,43 @@ def execute(
     the command was given --yes (a command without it never acts on a destructive step).
     `read_back`: a history and range whose saved audio `body` will check, hashed from disk
     while the browser starts and signs in."""
+    from voicewipe import signals
+
+    stop = signals.Stop()
+    signals.before_the_run(stop)  # first: noted from here on, whatever is being imported
     from voicewipe.alexa.job import AlexaJob
+    from voicewipe.alexa.readback import read_back_pending
     from voicewipe.alexa.target import open_target
     from voicewipe.runner.runner import Rehearsal
 
     check_browser_arguments(args)
     chosen = target_options(args)
-    options = run_options(args, yes=yes)
+    options = run_options(args, yes=yes, stop=stop)
     error: VoicewipeError | None = None
     with contextlib.ExitStack() as held, open_target(chosen) as target:
         check_out_folder(args.out)
         archive = _open_export(held, args.out, target, name, read_back)
-        job = AlexaJob(name, target, options)
+        job = AlexaJob(name, target, options, journal=archive.root)
 
         async def main() -> None:
-            async with job:
-                await body(job, archive)
+            try:
+                async with job:
+                    # What a stopped run deleted, read back before anything else is done.
+                    await read_back_pending(job, archive)
+                    await body(job, archive)
+            except asyncio.CancelledError:
+                if not options.stop.requested:
+                    raise
+                # A signal stopped it: the job has recorded where, and what it had sent.
 
         try:
-            asyncio.run(main())
+            signals.run(main(), options.stop)
         except Rehearsal:
             pass
         except VoicewipeError as failed:
             error = failed
+        if options.stop.requested and job.job.result.error is not None:
+            error = job.job.result.error
     _print_summary(args, _report(name, job, target, error))
     if error is not None:
         raise error

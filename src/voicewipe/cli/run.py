@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import math
 import sys
 import tempfile
@@ -16,6 +15,7 @@ if TYPE_CHECKING:
     from voicewipe.flow.model import Flow
     from voicewipe.runner.context import RunOptions, Tracing
     from voicewipe.secret import Secret
+    from voicewipe.signals import Stop
 
 
 def add_browser_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,6 +55,7 @@ def check_browser_arguments(args: argparse.Namespace) -> None:
         raise UsageError(f"--slowmo must be a number of milliseconds, not {args.slowmo}")
     if args.slowmo < 0:
         raise UsageError("--slowmo must be 0 or more")
+    check_display(args.headed)
     if args.timeout is not None:
         if args.timeout <= 0:
             raise UsageError("--timeout must be more than 0 seconds")
@@ -64,13 +65,33 @@ def check_browser_arguments(args: argparse.Namespace) -> None:
             )
 
 
+def check_display(headed: bool) -> None:
+    """A headed browser needs a display: without one (a server, ssh, cron) Chromium starts
+    and dies at once, and all Playwright says is that the browser "has been closed"."""
+    import os
+
+    if not headed or not sys.platform.startswith("linux"):
+        return
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return
+    raise UsageError(
+        "--headed needs a display, and neither DISPLAY nor WAYLAND_DISPLAY is set: run it "
+        "in a desktop session, under Xvfb (`xvfb-run voicewipe ...`), or without --headed"
+    )
+
+
 def run_options(
-    args: argparse.Namespace, *, yes: bool, tracing: Tracing | None = None
+    args: argparse.Namespace,
+    *,
+    yes: bool,
+    tracing: Tracing | None = None,
+    stop: Stop | None = None,
 ) -> RunOptions:
     """How a command's run behaves, from the browser options every command shares. `yes` is
     the command's own word: only a command given --yes ever acts on a destructive step (a
     person at the terminal may still consent there, see the consent step)."""
     from voicewipe.runner.context import RunOptions
+    from voicewipe.signals import Stop
 
     return RunOptions(
         out_dir=args.out,
@@ -83,6 +104,7 @@ def run_options(
         timeout=args.timeout,
         screenshots=not args.no_screenshots,
         mask_personal=args.mask_personal,
+        stop=stop or Stop(),
     )
 
 
@@ -153,6 +175,10 @@ def _secrets(flow: Flow, given: dict[str, object]) -> dict[str, Secret]:
 def run(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
+    from voicewipe import signals
+
+    stop = signals.Stop()
+    signals.before_the_run(stop)  # first: noted from here on, whatever is being imported
     from voicewipe.flow.inputs import bind_inputs
     from voicewipe.flow.loader import load_flow
     from voicewipe.runner.run import run_flow
@@ -168,9 +194,9 @@ def run(args: argparse.Namespace) -> int:
             given.setdefault("base_url", stack.enter_context(StaticSite(args.serve)).url)
         given.update(_secrets(flow, given))
         inputs = bind_inputs(flow, given)
-        options = run_options(args, yes=args.yes)
+        options = run_options(args, yes=args.yes, stop=stop)
         check_out_folder(args.out)
-        result = asyncio.run(run_flow(flow, inputs, options))
+        result = signals.run(run_flow(flow, inputs, options), options.stop)
     if result.error is not None:
         raise result.error
     return ExitCode.OK

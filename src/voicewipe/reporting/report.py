@@ -25,6 +25,7 @@ OUTCOME_WORDS = {
     "ok": "finished",
     "rehearsal": "rehearsal: stopped before the first destructive step, nothing changed",
     "failed": "failed",
+    "interrupted": "interrupted",
 }
 
 
@@ -53,7 +54,7 @@ def _images(folder: Path, steps: list[dict[str, Any]]) -> dict[str, str]:
 
 # Steps listed first, above the whole run: what failed, what a person had to put right, what
 # went wrong but was optional, and where a rehearsal stopped.
-_PROBLEMS = ("failed", "retried", "optional-failed", "rehearsed")
+_PROBLEMS = ("failed", "retried", "optional-failed", "rehearsed", "interrupted")
 
 
 def render_report(folder: Path, data: dict[str, Any]) -> str:

@@ -4,7 +4,7 @@ steps need not know the runner that calls them)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -19,6 +19,7 @@ from voicewipe.runner.locate import Located, locate
 from voicewipe.runner.origins import origin_allowed
 from voicewipe.runner.pace import Pacer
 from voicewipe.runner.scope import Scope
+from voicewipe.signals import Stop
 
 Tracing = Literal["on", "off", "retain-on-failure"]
 
@@ -47,6 +48,10 @@ class RunOptions:
     screenshots: bool = True
     mask_personal: bool = False  # also hide each flow's `personal` elements in screenshots
     consent: Consent = field(default_factory=Consent)  # given at the terminal, without --yes
+    stop: Stop = field(default_factory=Stop)  # a signal asked the run to stop
+    # Called right before a destructive step acts (not in a rehearsal): the commands write
+    # down what it is about to send, on disk, before it is sent.
+    before_destructive: Callable[[StepContext], None] | None = None
 
 
 @dataclass
@@ -64,7 +69,8 @@ class StepRecord:
     selector: str | None = None
     url: str | None = None
     duration_ms: int = 0
-    outcome: str = "running"  # ok, failed, retried, optional-failed, rehearsed, stopped, skipped
+    outcome: str = "running"  # ok, failed, retried, optional-failed, rehearsed, stopped,
+    # skipped, interrupted
     screenshot: str | None = None
     screenshot_sha256: str | None = None
     message: str | None = None

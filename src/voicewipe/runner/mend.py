@@ -14,6 +14,7 @@ from loguru import logger
 
 from voicewipe.errors import StepFailed
 from voicewipe.runner.context import RunOptions, StepContext
+from voicewipe.signals import in_daemon_thread
 
 # Failures a person can mend in the browser window; a refused request or a flow's own `fail`
 # is not one of them.
@@ -47,7 +48,7 @@ class Mender:
                 file=sys.stderr,
                 flush=True,
             )
-            answer = await asyncio.to_thread(sys.stdin.readline)
+            answer = await in_daemon_thread(sys.stdin.readline)
         if not answer or answer.strip().lower() in ("q", "quit", "stop"):
             return False
         ctx.record.outcome = "retried"

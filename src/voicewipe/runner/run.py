@@ -8,6 +8,8 @@ run.json: the outcome, the command's summary, every step's line, and where the t
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,10 +18,11 @@ from types import TracebackType
 from typing import Any, Literal
 
 from loguru import logger
+from playwright.async_api import Error as PlaywrightError
 
 from voicewipe import __version__
 from voicewipe.artifacts import RunFolder
-from voicewipe.errors import VoicewipeError
+from voicewipe.errors import Interrupted, VoicewipeError
 from voicewipe.flow.model import Flow
 from voicewipe.logs import FILE_FORMAT, add_sink
 from voicewipe.redact import redact
@@ -29,8 +32,9 @@ from voicewipe.runner.header import outputs_of, render_origins
 from voicewipe.runner.runner import Runner
 from voicewipe.runner.scope import Scope
 from voicewipe.runner.session import Session, finish_tracing, open_session
+from voicewipe.runner.stopped import stop_message, stopped_at
 
-Outcome = Literal["ok", "rehearsal", "failed"]
+Outcome = Literal["ok", "rehearsal", "failed", "interrupted"]
 
 
 @dataclass
@@ -43,6 +47,7 @@ class RunResult:
     rehearsed: StepRecord | None = None
     trace: Path | None = None
     summary: dict[str, Any] = field(default_factory=dict)
+    interrupted: dict[str, Any] | None = None  # where a signal stopped it (runner.stopped)
 
 
 class Job:
@@ -70,6 +75,10 @@ class Job:
         self._session_cm: Any = None
         self._session: Session | None = None
         self._runner: Runner | None = None
+        # What the commands' destructive steps sent, in their words (a deletion, how many it
+        # covered), and what to run after a stop: said by a run that a signal stops.
+        self.sent: list[str] = []
+        self.then = "Run the same command again: it picks up where this one stopped"
 
     @property
     def runner(self) -> Runner | None:
@@ -88,8 +97,11 @@ class Job:
         self._session_cm = open_session(self.options, storage_state=self.storage_state)
         try:
             self._session = await self._session_cm.__aenter__()
-        except VoicewipeError as error:  # the browser could not start
-            self.result.error = error
+        except (VoicewipeError, asyncio.CancelledError) as error:
+            if self.options.stop.requested:  # a signal while the browser started
+                self._stopped()
+            elif isinstance(error, VoicewipeError):  # the browser could not start
+                self.result.error = error
             self._close()
             raise
         self._runner = Runner(self.options, self.folder, self._session.page)
@@ -134,29 +146,50 @@ class Job:
         tb: TracebackType | None,
     ) -> None:
         result = self.result
-        if error is None:
+        stopping = self.options.stop.requested or isinstance(
+            error, asyncio.CancelledError | KeyboardInterrupt
+        )
+        if stopping:
+            self._stopped()
+        elif error is None:
             result.outcome = "ok"
         elif isinstance(error, Rehearsal):
             result.outcome, result.rehearsed = "rehearsal", error.record
         elif isinstance(error, VoicewipeError):
             result.error = error
         try:
-            if self._runner is not None:
-                await self._runner.take_pictures()  # the page as the last steps left it
-            if self._session is not None:
-                secret_typed = self._runner is not None and self._runner.secret_typed
-                result.trace = await finish_tracing(
-                    self._session,
-                    self.options,
-                    failed=result.outcome == "failed",
-                    path=self.folder.trace_file,
-                    secret_typed=secret_typed,
-                )
+            # A stopped run closes at once: a picture of where it stopped, no trace (it may be
+            # large), and a browser whose driver a Ctrl-C may have ended already.
+            with contextlib.suppress(PlaywrightError, TimeoutError) if stopping else _nothing():
+                async with asyncio.timeout(3 if stopping else None):
+                    await self._finish(tracing_failed=result.outcome == "failed" and not stopping)
         finally:
             try:
-                await self._session_cm.__aexit__(kind, error, tb)
+                with contextlib.suppress(PlaywrightError) if stopping else _nothing():
+                    await self._session_cm.__aexit__(kind, error, tb)
             finally:
                 self._close()
+
+    async def _finish(self, *, tracing_failed: bool) -> None:
+        if self._runner is not None:
+            await self._runner.take_pictures()  # the page as the last steps left it
+        if self._session is not None:
+            secret_typed = self._runner is not None and self._runner.secret_typed
+            self.result.trace = await finish_tracing(
+                self._session,
+                self.options,
+                failed=tracing_failed,
+                path=self.folder.trace_file,
+                secret_typed=secret_typed,
+            )
+
+    def _stopped(self) -> None:
+        """The run ended by a signal: where it stood, and its one line."""
+        stop = self.options.stop
+        where = stopped_at(self.result.records, self.flows, stop)
+        self.result.outcome, self.result.interrupted = "interrupted", where
+        message = stop_message(where, self.sent, self.then)
+        self.result.error = Interrupted(message, exit_code=stop.exit_code)
 
     def _close(self) -> None:
         from voicewipe.reporting import write_report
@@ -190,6 +223,7 @@ class Job:
             "error": redact(str(result.error)) if result.error else None,
             "exit_code": int(result.error.exit_code) if result.error else 0,
             "trace": result.trace.name if result.trace else None,
+            "interrupted": result.interrupted,
             "summary": result.summary,
             "steps": [record.as_json() for record in result.records],
         }
@@ -205,7 +239,14 @@ async def run_flow(flow: Flow, inputs: dict[str, Any], options: RunOptions) -> R
             await job.run(flow, inputs)
     except (Rehearsal, VoicewipeError):
         pass  # recorded in job.result by the job itself
+    except asyncio.CancelledError:
+        if not options.stop.requested:
+            raise
+        # A signal stopped it: recorded in job.result (Interrupted) like any other end.
     return job.result
+
+
+_nothing = contextlib.nullcontext
 
 
 def _say_outcome(result: RunResult) -> None:

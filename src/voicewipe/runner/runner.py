@@ -9,6 +9,7 @@ the pace of requests to each site (pace), and the locks of files appended to.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 
 from loguru import logger
@@ -73,6 +74,12 @@ class Runner:
     def pacer(self, url: str) -> Pacer:
         return self._pacers.for_url(url)
 
+    def stop_if_asked(self) -> None:
+        """End the run here when a signal asked it to stop: a cancellation that a step, a
+        loop or a retry swallowed would otherwise leave the run going."""
+        if self.options.stop.requested:
+            raise asyncio.CancelledError(f"stopped by {self.options.stop.name}")
+
     async def take_pictures(self) -> None:
         """Photograph the page for the steps still waiting for a picture (the run's end)."""
         await self.pictures.take()
@@ -99,6 +106,7 @@ class Runner:
         parent: int | None = None,
         origins: tuple[str, ...] = (),
     ) -> None:
+        self.stop_if_asked()
         self._watch.origins = origins
         record = self._book.open(step, parent, scope)
         ctx = StepContext(self, flow, step, scope, record, origins)
@@ -135,6 +143,7 @@ class Runner:
                 record.outcome = "stopped"
             raise
         except StepFailed as error:
+            self.stop_if_asked()  # a failure the stopping caused is no failure of the step
             if step.optional:
                 optional_failed(record, error, indent)
                 return False
@@ -149,6 +158,7 @@ class Runner:
         except PlaywrightError as error:
             # Anything Playwright raises that a step did not turn into a StepFailed itself:
             # a closed page, a crashed browser, a navigation that failed.
+            self.stop_if_asked()
             failure = StepFailed(error.message.splitlines()[0], kind="page")
             if not step.optional:
                 await failed(ctx, failure, indent, self.pictures)
@@ -162,5 +172,7 @@ class Runner:
             await self.pictures.take()  # the page as the steps before this one left it
         if rehearses(step, self.options):
             await rehearse(ctx, self.pictures)
+        elif step.destructive and self.options.before_destructive is not None:
+            self.options.before_destructive(ctx)  # on disk before the step acts
         await behaviour(step)(step, ctx)
         self._watch.check(ctx.flow)

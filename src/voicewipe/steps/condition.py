@@ -34,4 +34,6 @@ async def holds(condition: Condition, ctx: StepContext) -> bool:
             return True
         if time.monotonic() >= deadline:
             return False
+        if ctx.runner.options.stop.requested:  # a wait ends with the run
+            raise asyncio.CancelledError
         await asyncio.sleep(0.05)

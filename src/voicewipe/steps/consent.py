@@ -10,11 +10,11 @@ wipe's delete and the auto-delete setting after it).
 
 from __future__ import annotations
 
-import asyncio
 import sys
 
 from voicewipe.flow.steps.consent import Consent
 from voicewipe.runner.context import StepContext
+from voicewipe.signals import in_daemon_thread
 
 
 async def run(step: Consent, ctx: StepContext) -> None:
@@ -32,7 +32,7 @@ async def run(step: Consent, ctx: StepContext) -> None:
         file=sys.stderr,
         flush=True,
     )
-    typed = await asyncio.to_thread(sys.stdin.readline)
+    typed = await in_daemon_thread(sys.stdin.readline)
     given = typed.strip() == answer
     ctx.record.details.update(asked=True, given=given)
     options.consent.given = given

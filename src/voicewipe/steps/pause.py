@@ -6,12 +6,12 @@ needed" exit code and says what to run instead.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 
 from voicewipe.errors import PersonNeeded
 from voicewipe.flow.steps.pause import Pause
 from voicewipe.runner.context import StepContext
+from voicewipe.signals import in_daemon_thread
 
 
 async def run(step: Pause, ctx: StepContext) -> None:
@@ -20,4 +20,4 @@ async def run(step: Pause, ctx: StepContext) -> None:
         hint = ctx.render_text(step.pause.headless_hint)
         raise PersonNeeded(f"{message}; {hint}")
     print(f"\n>>> {message}\n>>> Press Enter here when done.", file=sys.stderr, flush=True)
-    await asyncio.to_thread(sys.stdin.readline)
+    await in_daemon_thread(sys.stdin.readline)

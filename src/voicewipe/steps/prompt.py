@@ -6,13 +6,13 @@ code instead of waiting forever.
 
 from __future__ import annotations
 
-import asyncio
 import getpass
 
 from voicewipe.errors import PersonNeeded
 from voicewipe.flow.steps.prompt import Prompt
 from voicewipe.runner.context import StepContext
 from voicewipe.secret import Secret
+from voicewipe.signals import in_daemon_thread
 
 
 async def run(step: Prompt, ctx: StepContext) -> None:
@@ -22,7 +22,7 @@ async def run(step: Prompt, ctx: StepContext) -> None:
             f"the flow asks a person: {message!r}, and this run has no terminal to ask at"
         )
     ask = getpass.getpass if step.prompt.secret else input
-    answer = await asyncio.to_thread(ask, f"{message} ")
+    answer = await in_daemon_thread(ask, f"{message} ")
     ctx.scope.set(
         step.prompt.into, Secret(step.prompt.into, answer) if step.prompt.secret else answer
     )
