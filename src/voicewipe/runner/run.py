@@ -140,6 +140,8 @@ class Job:
             result.outcome, result.rehearsed = "rehearsal", error.record
         elif isinstance(error, VoicewipeError):
             result.error = error
+        if self._runner is not None:  # what the site's faults cost, counted as they happened
+            result.summary["retries"] = self._runner.trouble.summary()
         try:
             if self._runner is not None:
                 await self._runner.take_pictures()  # the page as the last steps left it

@@ -26,6 +26,7 @@ from voicewipe.runner.pace import Pacer, Pacers
 from voicewipe.runner.pictures import Pictures
 from voicewipe.runner.records import Records, finish
 from voicewipe.runner.scope import Scope
+from voicewipe.runner.trouble import Trouble
 from voicewipe.steps import behaviour
 
 # Steps that read the page without changing it: the picture before the next action serves.
@@ -72,6 +73,11 @@ class Runner:
 
     def pacer(self, url: str) -> Pacer:
         return self._pacers.for_url(url)
+
+    @property
+    def trouble(self) -> Trouble:
+        """What the site's faults cost this run (retries, time lost): for its summary."""
+        return self._pacers.trouble
 
     async def take_pictures(self) -> None:
         """Photograph the page for the steps still waiting for a picture (the run's end)."""
