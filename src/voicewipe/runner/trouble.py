@@ -69,13 +69,13 @@ class Trouble:
         window = f"in the last {WINDOW_S:.0f} s"
         if server and throttled:
             return (
-                f"the site is failing and throttling: {server} requests answered 5xx or not "
+                f"the site is failing and throttling: {_requests(server)} answered 5xx or not "
                 f"at all and {throttled} were throttled, and were asked again {window} {costs}"
             )
         if server:
             return (
-                f"the site is failing: {server} requests answered 5xx or not at all and were "
-                f"retried {window} {costs}"
+                f"the site is failing: {_requests(server)} answered 5xx or not at all and "
+                f"{'was' if server == 1 else 'were'} retried {window} {costs}"
             )
         return f"the site is throttling: {throttled} requests were asked again {window} {costs}"
 
@@ -102,3 +102,7 @@ class Trouble:
             "throttled": self.throttled,
             "time_lost_s": round(self.lost_s(), 1),
         }
+
+
+def _requests(count: int) -> str:
+    return "1 request" if count == 1 else f"{count} requests"

@@ -14,7 +14,7 @@ import asyncio
 import random
 from typing import Literal
 
-from voicewipe.errors import StepFailed
+from voicewipe.errors import SiteFailing
 from voicewipe.flow.steps.request import ServerErrors, Throttle
 from voicewipe.runner.pace import Pacer
 
@@ -58,9 +58,9 @@ async def wait_to_retry(pacer: Pacer, server: ServerErrors, failures: int) -> No
         await asyncio.sleep(backoff(server, failures))
 
 
-def gave_up(what: str, failures: int, said: str, status: int | None, lost_s: float) -> StepFailed:
+def gave_up(what: str, failures: int, said: str, status: int | None, lost_s: float) -> SiteFailing:
     """The one line a run stops with when the site kept failing."""
-    return StepFailed(
+    return SiteFailing(
         f"{what} failed {failures} times in a row ({said}; {lost_s:.0f} s of retries): the "
         "site is failing; nothing more was done, run the same command again later",
         kind="network" if status is None else "http",
