@@ -135,3 +135,51 @@ def test_a_site_that_keeps_failing_stops_the_run_in_one_line(run_flow, api, site
     assert len(api.seen("/api/down/z")) == 3
     assert not (run.out / "never.txt").exists()
     assert run.data["summary"]["retries"]["server_errors"] == 2  # the third was not retried
+
+
+def test_the_line_comes_at_most_every_12_s_and_says_what_happened(monkeypatch):
+    from loguru import logger
+
+    from voicewipe.runner import trouble as module
+
+    clock = [1000.0]
+    monkeypatch.setattr(module.time, "monotonic", lambda: clock[0])
+    said: list[str] = []
+    sink = logger.add(lambda message: said.append(message.record["message"]), level="WARNING")
+    try:
+        counted = module.Trouble()
+        for _ in range(30):  # a server error a second for 30 s
+            counted.retried("server", 18.0)
+            clock[0] += 1
+        quiet = module.Trouble()
+        for _ in range(module.THROTTLED_TO_TELL - 1):  # the pacer finding the site's rate
+            quiet.retried("throttled", 40.0)
+    finally:
+        logger.remove(sink)
+    assert said == [
+        "the site is failing: 1 request answered 5xx or not at all and was retried in the last "
+        "30 s (rate now 18/s, 0 s lost so far)",
+        "the site is failing: 13 requests answered 5xx or not at all and were retried in the "
+        "last 30 s (rate now 18/s, 0 s lost so far)",
+        "the site is failing: 25 requests answered 5xx or not at all and were retried in the "
+        "last 30 s (rate now 18/s, 0 s lost so far)",
+    ]
+    assert counted.summary() == {"server_errors": 30, "throttled": 0, "time_lost_s": 0.0}
+    assert quiet.summary()["throttled"] == module.THROTTLED_TO_TELL - 1
+
+
+def test_time_lost_is_the_wall_time_some_request_waited(monkeypatch):
+    from voicewipe.runner import trouble as module
+
+    clock = [0.0]
+    monkeypatch.setattr(module.time, "monotonic", lambda: clock[0])
+    counted = module.Trouble()
+    with counted.waiting():  # two requests waiting at once count their overlap once
+        clock[0] += 2
+        with counted.waiting():
+            clock[0] += 3
+        clock[0] += 1
+    clock[0] += 10  # nobody waiting: nothing lost
+    with counted.waiting():
+        clock[0] += 0.5
+    assert counted.lost_s() == 6.5

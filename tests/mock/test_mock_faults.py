@@ -76,3 +76,15 @@ def test_a_client_that_goes_away_mid_request_leaves_no_traceback(
     assert not errors, [r.getMessage() for r in errors]
     assert not any(r.exc_info for r in caplog.records)
     assert client.records(0, FOREVER).status == 200  # and the site goes on serving
+
+
+def test_outages_are_options_of_mock_site_and_of_mock() -> None:
+    from voicewipe.cli import build_parser
+    from voicewipe.cli import mock_site as cli
+    from voicewipe.cli.alexa import mock_options
+
+    argv = ["mock-site", "--option", "fail_burst_s=5", "--option", "fail_burst_every_s=20"]
+    config = cli.config_of(build_parser().parse_args(argv))
+    assert (config.fail_burst_s, config.fail_burst_every_s) == (5, 20)
+    given = mock_options(["fail_burst_s=2.5"])  # what --mock-option hands the mock
+    assert MockConfig(**given).fail_burst_s == 2.5
