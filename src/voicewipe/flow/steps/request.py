@@ -48,14 +48,16 @@ class ServerErrors(Model):
     between half and one and a half times its value (jitter: requests that failed together
     do not come back together), without slowing the pace: a failing backend is not asking
     for fewer requests. After `attempts` failures in a row the run stops, in one line.
-    The defaults give up after about a minute of failures: 0.5 + 1 + 2 + ... + 30 s."""
+    The defaults start small (one failed request among many costs a tenth of a second, not
+    the listing's pace) and give up after about a minute of failures in a row:
+    0.1 + 0.2 + 0.4 + ... + 25.6 s."""
 
     statuses: tuple[int, ...] = Field(
         (500, 502, 503, 504), description="the answers that mean the site failed"
     )
     network: bool = Field(True, description="timeouts and dropped connections are retried too")
-    attempts: int = Field(8, ge=1, le=50, description="tries in all, the first one included")
-    wait: Duration = Field(0.5, description="first wait; doubles each time, with jitter")
+    attempts: int = Field(10, ge=1, le=50, description="tries in all, the first one included")
+    wait: Duration = Field(0.1, description="first wait; doubles each time, with jitter")
     max_wait: Duration = 30.0
 
 
