@@ -183,3 +183,15 @@ def test_time_lost_is_the_wall_time_some_request_waited(monkeypatch):
     with counted.waiting():
         clock[0] += 0.5
     assert counted.lost_s() == 6.5
+
+
+def test_a_site_that_never_answers_stops_the_run_in_one_line(run_flow, api, site):
+    run = run_flow("faults_gone.yaml", base_url=site, api=api.url)
+    assert run.result.code == 1
+    lines = [line for line in run.result.err.splitlines() if line.startswith("voicewipe:")]
+    assert len(lines) == 1, run.result.err
+    said = lines[0].split(f"GET {api.url}/api/hangup/z?fails=1000 failed 2 times in a row (")[1]
+    assert "failed" not in said.split(";")[0]  # the cause, the request not named again
+    assert "socket hang up" in said
+    assert "): the site is failing; nothing more was done, run the same command again" in said
+    assert len(api.seen("/api/hangup/z")) == 2

@@ -77,7 +77,8 @@ async def fetch(
         except StepFailed as error:
             if error.kind != "network" or not args.server_errors.network:
                 raise
-            await _server_error(ctx, args, url, tries, None, error.message)
+            reason = error.message.split(" failed: ", 1)[-1]  # the request is named once
+            await _server_error(ctx, args, url, tries, None, reason)
             continue
         verdict = await _verdict(answer, args)
         if verdict == "answer" or (verdict == "server" and args.server_errors.attempts == 1):

@@ -66,7 +66,7 @@ async def _open(ctx: StepContext, step: Goto, url: str) -> tuple[Response | None
             if "interrupted by another navigation" in str(error) and attempt < _INTERRUPTED:
                 continue
             if step.goto.server_errors.network and _no_answer(error):
-                return None, error.message
+                return None, error.message.split(f"{url}: ", 1)[-1]
             raise
     raise AssertionError("unreachable")
 
