@@ -103,6 +103,11 @@ class StepFailed(VoicewipeError):
         self.status = status
 
 
+class SiteFailing(StepFailed):
+    """The site kept failing (5xx, no answer) through every retry: signing in again or
+    running the flow again would only meet it again, so the run stops."""
+
+
 class PersonNeeded(VoicewipeError):
     """The site wants a person (CAPTCHA, approval) and nobody can answer in this run."""
 

@@ -60,7 +60,9 @@ def atomic_writer(path: Path, *, mode: int = 0o644) -> Iterator[BinaryIO]:
             out.flush()
             os.fsync(out.fileno())
         tmp.replace(path)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(error, OSError) and error.filename is None:
+            error.filename = str(path)  # a write or fsync says no file: this is the one
         raise

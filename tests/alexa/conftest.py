@@ -11,7 +11,9 @@ the export on disk, the run folder).
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,12 +111,47 @@ def out(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def vw(mock: MockSite, out: Path) -> Callable[..., Outcome]:
-    """`vw(command, *args)`: voicewipe COMMAND --site <mock> --out <tmp> ARGS."""
+    """`vw(command, *args)`: voicewipe COMMAND --site <mock> --out <tmp> ARGS (`into`: another
+    output folder than the test's own)."""
 
-    def run(command: str, *args: str, site: bool = True, timeout: float = 180) -> Outcome:
-        argv = [command, "--out", str(out), *args]
+    def run(
+        command: str,
+        *args: str,
+        site: bool = True,
+        timeout: float = 180,
+        into: Path | None = None,
+    ) -> Outcome:
+        folder = into or out
+        argv = [command, "--out", str(folder), *args]
         if site:
             argv += ["--site", mock.url]
-        return Outcome(run_cli(*argv, timeout=timeout), out)
+        return Outcome(run_cli(*argv, timeout=timeout), folder)
 
     return run
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Callable[[str, str], Path]]:
+    """mount(name, options): a real tmpfs of its own (read-only, or a few kilobytes that
+    fill up), so that the errors are the kernel's own. Mounting needs root."""
+    mounted: list[Path] = []
+
+    def mount(name: str, options: str) -> Path:
+        if os.geteuid() != 0 or shutil.which("mount") is None:
+            pytest.skip("mounting a tmpfs needs root")
+        path = tmp_path / name
+        path.mkdir()
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", options, "voicewipe-test", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+        mounted.append(path)
+        return path
+
+    yield mount
+    for path in mounted:
+        subprocess.run(["umount", "--lazy", str(path)], check=False)

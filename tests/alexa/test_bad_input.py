@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -284,33 +282,6 @@ def test_an_export_without_its_manifest_is_not_trusted(mock, vw, settings):
 
 
 # --- The output folder --------------------------------------------------------------------
-
-
-@pytest.fixture
-def tmpfs(tmp_path: Path) -> Iterator[Callable[[str, str], Path]]:
-    """mount(name, options): a real tmpfs of its own (read-only, or a few kilobytes that
-    fill up), so that the errors are the kernel's own. Mounting needs root."""
-    mounted: list[Path] = []
-
-    def mount(name: str, options: str) -> Path:
-        if os.geteuid() != 0 or shutil.which("mount") is None:
-            pytest.skip("mounting a tmpfs needs root")
-        path = tmp_path / name
-        path.mkdir()
-        done = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", options, "voicewipe-test", str(path)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
-        mounted.append(path)
-        return path
-
-    yield mount
-    for path in mounted:
-        subprocess.run(["umount", "--lazy", str(path)], check=False)
 
 
 @pytest.fixture

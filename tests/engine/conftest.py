@@ -132,6 +132,13 @@ class _Handler(BaseHTTPRequestHandler):
                 self._json({"error": "try later"}, 500)
             else:
                 self._json({"ok": True, "attempt": state.counters[path]})
+        elif path.startswith(("/api/down/", "/api/hangup/", "/api/later/", "/api/busy/")):
+            self._faulty(path, int(parse_qs(parts.query).get("fails", ["1"])[0]))
+        elif path.startswith("/page/down/"):
+            if state.count(path) <= int(parse_qs(parts.query).get("fails", ["1"])[0]):
+                self._send(503, b"<title>Sorry</title><p>down</p>", "text/html")
+            else:
+                self._send(200, b"<title>Back</title><p>served</p>", "text/html")
         elif path == "/api/broken":
             self._json({"error": "boom"}, 500)
         elif path == "/api/slow":
@@ -152,6 +159,22 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, b"<title>Elsewhere</title><p>another origin</p>", "text/html")
         else:
             self._json({"error": "not found"}, 404)
+
+    def _faulty(self, path: str, fails: int) -> None:
+        """The first `fails` answers are a fault of the path's kind, then {"ok": true}:
+        down 503, hangup no answer at all, later 503 with Retry-After, busy a throttling
+        body with 200."""
+        attempt = self.server.state.count(path)
+        if attempt > fails:
+            self._json({"ok": True, "attempt": attempt})
+        elif path.startswith("/api/down/"):
+            self._json({"message": "Service Unavailable"}, 503)
+        elif path.startswith("/api/hangup/"):
+            self.close_connection = True  # the connection closes with nothing said
+        elif path.startswith("/api/later/"):
+            self._json({"message": "Service Unavailable"}, 503, Retry_After="0.2")
+        else:
+            self._json({"__type": "ThrottlingException", "message": "Rate exceeded"})
 
 
 class _ApiServer(ThreadingHTTPServer):

@@ -19,7 +19,7 @@ from loguru import logger
 
 from voicewipe.alexa import contracts, journal, sessions, sitefiles
 from voicewipe.alexa.target import Target
-from voicewipe.errors import StepFailed
+from voicewipe.errors import SiteFailing, StepFailed
 from voicewipe.flow.inputs import bind_inputs
 from voicewipe.runner.context import RunOptions, StepContext
 from voicewipe.runner.header import outputs_of
@@ -124,7 +124,8 @@ class AlexaJob:
                         kind="page",
                         location=error.location,
                     ) from None
-                if attempt == _SIGN_INS_PER_FLOW:
+                # A site that kept failing through every retry would fail the sign-in too.
+                if attempt == _SIGN_INS_PER_FLOW or isinstance(error, SiteFailing):
                     raise
                 found = dict(self.job.result.outputs)  # before the sign-in replaces them
                 # Flows running side by side (the list and the downloads) meet the ended

@@ -141,6 +141,17 @@ def _deleted(part: dict[str, Any] | None, color: bool) -> list[str]:
     return [f"deleted {part['deleted']} of {part['matched']}, {verdict}"]
 
 
+def _retries(counts: dict[str, Any] | None) -> list[str]:
+    """The site's faults and what they cost, when there were any (runner.trouble)."""
+    if not counts or not (counts["server_errors"] or counts["throttled"]):
+        return []
+    return [
+        f"Site faults: {counts['server_errors']} requests asked again after a server error "
+        f"(5xx or no answer), {counts['throttled']} after throttling; "
+        f"{counts['time_lost_s']:.1f} s lost waiting to ask again"
+    ]
+
+
 def nothing_to_do(report: dict[str, Any]) -> bool:
     """A wipe that found no new recording, had nothing to delete and changed no setting: the
     usual night once the history is clean (every history of it)."""
@@ -186,6 +197,7 @@ def describe(report: dict[str, Any], *, color: bool = False) -> str:
     lines += _histories(report, color)
     if "auto_delete" in report:
         lines += _auto_delete(report["auto_delete"])
+    lines += _retries(report.get("retries"))
     if report["outcome"] == "failed":
         lines.append(f"Stopped: exit code {report['exit_code']} (the reason follows)")
     if report["outcome"] == "interrupted":

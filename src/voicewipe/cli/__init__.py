@@ -92,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # saved sign-ins): readable by its owner only, from the first byte, the browser's files
     # included (its processes inherit this).
     os.umask(0o077)
+    args: argparse.Namespace | None = None
     try:
         from_the_start()
         parser = build_parser()
@@ -123,7 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _bug(error)
         # The disk filled up, or turned read-only, under a run: not a bug. (Nothing was
         # deleted that a verified export does not hold: the export could not be written.)
-        where = error.filename or "the run's files"
+        out = getattr(args, "out", None)  # a write that names no file: its folder, at least
+        where = error.filename or (f"in {out}" if out else "the run's files")
         print(
             f"voicewipe: cannot write {where}: {error.strerror}; free some space or choose "
             "another folder with --out, then run the command again",

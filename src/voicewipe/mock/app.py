@@ -2,7 +2,9 @@
 
 The gate is plain ASGI middleware (no BaseHTTPMiddleware, which buffers and has had
 long-standing quirks): it counts requests per endpoint, adds latency, injects 503s and 429s,
-and turns any unexpected exception into an Amazon-style 500 answer, never a traceback.
+and turns any unexpected exception into an Amazon-style 500 answer, never a traceback. A
+client that goes away mid-request (a cancelled download, a killed run, a benchmark's end) is
+nothing unexpected: it is counted (`disconnects`) and logged at debug level, quietly.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -30,6 +32,11 @@ _log = logging.getLogger("voicewipe.mock")
 
 # The endpoints that the rate limit (429) applies to: the classic feed's and the Alexa+ one's.
 _THROTTLED = api.THROTTLED_PATHS | plus.THROTTLED_PATHS
+
+
+# A client that went away: while its body was read (ClientDisconnect), or while the answer
+# was sent (uvicorn's ClientDisconnected is an OSError, as are resets and broken pipes).
+_GONE = (ClientDisconnect, OSError)
 
 
 def _is_api(path: str) -> bool:
@@ -84,9 +91,17 @@ class Gate:
             )
         if response is not None:
             self._count_status(response.status_code)
-            await response(scope, receive, send)
+            try:
+                await response(scope, receive, send)
+            except _GONE:
+                self._client_gone(scope)
             return
         await self._guarded(scope, receive, send, count=True)
+
+    def _client_gone(self, scope: Scope) -> None:
+        with self.site.lock:
+            self.site.stats.disconnects += 1
+        _log.debug("mock site: the client went away during %s", scope.get("path"))
 
     def _count_status(self, status: int) -> None:
         with self.site.lock:
@@ -107,6 +122,8 @@ class Gate:
 
         try:
             await self.app(scope, receive, watch)
+        except _GONE:
+            self._client_gone(scope)
         except Exception:
             _log.exception("mock site: unexpected error on %s", scope.get("path"))
             if not started:

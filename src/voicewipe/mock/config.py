@@ -89,6 +89,10 @@ class MockConfig:
     rate_limit: float = 0.0  # requests/s on the JSON and audio endpoints; 0: unlimited
     rate_burst: int = 0  # token bucket size; 0: one second's worth (at least 1)
     fail_rate: float = 0.0  # fraction of requests answered 503
+    # Outages: every fail_burst_every_s seconds (counted from when the option was set), the
+    # site answers every request 503 for fail_burst_s seconds; 0: never.
+    fail_burst_s: float = 0.0
+    fail_burst_every_s: float = 30.0
     # Recordings that reach the history the moment a bulk deletion is asked for (said a minute
     # before the newest one): what arrives between a delete's check and its click.
     arrive_on_delete: int = 0
@@ -178,6 +182,8 @@ _BOUNDS: tuple[tuple[str, float, float | None], ...] = (
     ("rate_limit", 0, None),
     ("rate_burst", 0, None),
     ("fail_rate", 0, 1),
+    ("fail_burst_s", 0, 3600),
+    ("fail_burst_every_s", 0.1, 86_400),
     ("arrive_on_delete", 0, 1000),
     ("no_audio_fraction", 0, 1),
     ("csrf_ttl_s", 0, None),

@@ -1,7 +1,8 @@
 """Faults a real backend shows, each switched on by its own MockConfig option.
 
 Latency (and spikes of it), throttling (a token bucket: 429 "Rate exceeded" on the JSON and
-audio endpoints above rate_limit requests/s) and a fraction of 503s. Session expiry lives in
+audio endpoints above rate_limit requests/s), a fraction of 503s, and outages (every request
+answered 503 for fail_burst_s seconds out of every fail_burst_every_s). Session expiry lives in
 auth.py. The random draws come from a seeded generator so that a fault test can be repeated
 exactly.
 """
@@ -42,6 +43,7 @@ class Faults:
     config: MockConfig
     rng: random.Random = field(init=False)
     bucket: TokenBucket | None = field(init=False)
+    started: float = field(default_factory=time.monotonic)  # the outages' clock
 
     def __post_init__(self) -> None:
         self.rng = random.Random(f"faults-{self.config.seed}")
@@ -63,4 +65,15 @@ class Faults:
 
     def failing(self) -> bool:
         """True: answer 503."""
-        return self.config.fail_rate > 0 and self.rng.random() < self.config.fail_rate
+        return self.in_outage() or (
+            self.config.fail_rate > 0 and self.rng.random() < self.config.fail_rate
+        )
+
+    def in_outage(self) -> bool:
+        """Whether an outage is on: the last fail_burst_s of every fail_burst_every_s
+        seconds (so that a run has its first seconds to sign in)."""
+        length, every = self.config.fail_burst_s, self.config.fail_burst_every_s
+        if length <= 0:
+            return False
+        into = (time.monotonic() - self.started) % every
+        return into >= every - length

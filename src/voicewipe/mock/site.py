@@ -28,7 +28,10 @@ DATA_OPTIONS = frozenset(
     {"recordings", "detected_sounds", "smart_home_events", "seed", "now", "no_audio_fraction"}
     | {"alexa_plus", "alexa_plus_records"}
 )
-_FAULT_OPTIONS = frozenset({"rate_limit", "rate_burst", "fail_rate", "seed", "latency_spike_rate"})
+_FAULT_OPTIONS = frozenset(
+    {"rate_limit", "rate_burst", "fail_rate", "seed", "latency_spike_rate"}
+    | {"fail_burst_s", "fail_burst_every_s"}  # the outages' clock starts again
+)
 # configure() actions that are not options.
 ACTIONS = frozenset({"expire_sessions", "unlock", "approve"})
 
@@ -46,10 +49,11 @@ class Stats:
     by_endpoint: Counter[str] = field(default_factory=Counter)
     by_status: Counter[str] = field(default_factory=Counter)
     throttled: int = 0  # 429s
-    injected_failures: int = 0  # 503s from fail_rate
+    injected_failures: int = 0  # 503s from fail_rate and fail_burst_s
     csrf_rejected: int = 0  # 403s
     unauthenticated: int = 0  # 401s and sign-in redirects
     bad_requests: int = 0  # 400s
+    disconnects: int = 0  # clients that went away before their answer was sent
 
 
 class Site:
@@ -197,17 +201,22 @@ class Site:
                     "expired": auth.expired_sessions,
                     "requests": [s.requests for s in auth.sessions.values()],
                 },
-                "requests": {
-                    "total": self.stats.requests,
-                    "by_endpoint": dict(self.stats.by_endpoint),
-                    "by_status": dict(self.stats.by_status),
-                    "throttled": self.stats.throttled,
-                    "injected_failures": self.stats.injected_failures,
-                    "csrf_rejected": self.stats.csrf_rejected,
-                    "unauthenticated": self.stats.unauthenticated,
-                    "bad_requests": self.stats.bad_requests,
-                },
+                "requests": self._request_state(),
             }
+
+    def _request_state(self) -> dict[str, Any]:
+        stats = self.stats
+        return {
+            "total": stats.requests,
+            "by_endpoint": dict(stats.by_endpoint),
+            "by_status": dict(stats.by_status),
+            "throttled": stats.throttled,
+            "injected_failures": stats.injected_failures,
+            "csrf_rejected": stats.csrf_rejected,
+            "unauthenticated": stats.unauthenticated,
+            "bad_requests": stats.bad_requests,
+            "disconnects": stats.disconnects,
+        }
 
     def _history_state(self, kind: str) -> dict[str, Any]:
         store = self.data.stores[kind]

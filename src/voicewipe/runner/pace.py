@@ -5,16 +5,20 @@ slot from its origin's Pacer first. The pacer spaces the slots at its current ra
 that rate from the answers, the way TCP learns a window (AIMD):
 
 - it starts at a modest rate and doubles it every second while nothing is throttled;
-- a throttled answer (429, 503, or a body saying so) pauses every request to that origin for
-  as long as the site asks (Retry-After; else the request's own growing wait) and cuts the rate
-  by a fifth: once per episode, since the requests already under way when the site began
-  refusing say nothing new;
+- a throttled answer (429, a 5xx with Retry-After, or a body saying so) pauses every request
+  to that origin for as long as the site asks (Retry-After; else the request's own growing
+  wait) and cuts the rate by a fifth: once per episode, since the requests already under way
+  when the site began refusing say nothing new;
+- a server error (a 5xx without Retry-After, no answer at all) leaves the rate alone: a
+  failing backend is not asking for fewer requests, and cutting the rate for each of them
+  would bring a long export down to its floor (the failed request alone waits, and is asked
+  again: voicewipe.steps.request);
 - after that the rate grows slowly, a few per cent a second, probing for what the site now
   accepts.
 
 So a long export runs close to the site's limit with few 429s, and a site that tightens its
 limit (or a real Amazon that throttles hard) is followed down at once. The throttled request
-itself is asked again after the pause (see voicewipe.steps.request.fetch).
+itself is asked again after the pause (see voicewipe.steps._fetch.fetch).
 
 Requests wait their turn in two queues: `first` (a listing's pages, each of which holds up the
 next one) goes before the rest (downloads, of which many wait at once).
@@ -27,6 +31,8 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+from voicewipe.runner.trouble import Trouble
 
 START_RATE = 100.0  # requests/s before anything is known (then doubling each second)
 MIN_RATE = 0.2
@@ -41,6 +47,7 @@ class Pacer:
     slow_start: bool = True
     throttled: int = 0  # answers that said "slow down", for the record
     cuts: int = 0  # throttled episodes (each cut the rate once)
+    trouble: Trouble = field(default_factory=Trouble)  # the run's, shared by every origin
     _next: float = 0.0  # monotonic time of the next free slot
     _paused_until: float = 0.0
     _cut_at: float = -1.0  # when the rate was last cut
@@ -95,10 +102,11 @@ class Pacers:
 
     def __init__(self) -> None:
         self._by_origin: dict[str, Pacer] = {}
+        self.trouble = Trouble()
 
     def for_url(self, url: str) -> Pacer:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self._by_origin:
-            self._by_origin[origin] = Pacer()
+            self._by_origin[origin] = Pacer(trouble=self.trouble)
         return self._by_origin[origin]

@@ -27,6 +27,7 @@ _SUMS = MappingProxyType(
     {
         "size": "bytes",
         "throttled": "throttled",
+        "server_errors": "server_errors",
         "lines": "lines",
         "pages": "pages",
         "items": "items",

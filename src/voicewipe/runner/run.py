@@ -157,6 +157,8 @@ class Job:
             result.outcome, result.rehearsed = "rehearsal", error.record
         elif isinstance(error, VoicewipeError):
             result.error = error
+        if self._runner is not None:  # what the site's faults cost, counted as they happened
+            result.summary["retries"] = self._runner.trouble.summary()
         try:
             # A stopped run closes at once: a picture of where it stopped, no trace (it may be
             # large), and a browser whose driver a Ctrl-C may have ended already.

@@ -27,6 +27,7 @@ from voicewipe.runner.pace import Pacer, Pacers
 from voicewipe.runner.pictures import Pictures
 from voicewipe.runner.records import Records, finish
 from voicewipe.runner.scope import Scope
+from voicewipe.runner.trouble import Trouble
 from voicewipe.steps import behaviour
 
 # Steps that read the page without changing it: the picture before the next action serves.
@@ -79,6 +80,11 @@ class Runner:
         loop or a retry swallowed would otherwise leave the run going."""
         if self.options.stop.requested:
             raise asyncio.CancelledError(f"stopped by {self.options.stop.name}")
+
+    @property
+    def trouble(self) -> Trouble:
+        """What the site's faults cost this run (retries, time lost): for its summary."""
+        return self._pacers.trouble
 
     async def take_pictures(self) -> None:
         """Photograph the page for the steps still waiting for a picture (the run's end)."""

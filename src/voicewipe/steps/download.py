@@ -17,7 +17,7 @@ from voicewipe.flow.steps.request import RequestArgs
 from voicewipe.fsutil import sha256_bytes, write_atomic
 from voicewipe.runner.context import StepContext
 from voicewipe.steps._act import act, ms
-from voicewipe.steps.request import fetch, release
+from voicewipe.steps._fetch import fetch, release
 
 
 async def run(step: Download, ctx: StepContext) -> None:
@@ -50,7 +50,7 @@ async def _fetched(args: DownloadArgs, address: str, ctx: StepContext) -> bytes 
     url = ctx.render_text(address)
     ctx.check_origin(url)
     ctx.record.url = url
-    request = RequestArgs(url=url, throttle=args.throttle)
+    request = RequestArgs(url=url, throttle=args.throttle, server_errors=args.server_errors)
     headers = ctx.render_data(args.headers) if args.headers else None
     try:
         answer = await fetch(ctx, request, url, None, headers, None, None, first=False)

@@ -1,18 +1,14 @@
 """request: an HTTP call made through the browser's signed-in context (its cookies go along),
-with headers, a JSON or form body, waiting out throttling, and following a pagination token
-until every item is collected (see _paginate); every request paced to what the site accepts
-(see runner.pace).
+with headers, a JSON or form body, waiting out throttling, asking again after server errors
+(see _fetch, _faults), and following a pagination token until every item is collected (see
+_paginate); every request paced to what the site accepts (see runner.pace).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
-from dataclasses import dataclass
 from typing import Any
 
-from playwright.async_api import APIResponse
 from playwright.async_api import Error as PlaywrightError
 
 from voicewipe import jsonlines
@@ -24,154 +20,12 @@ from voicewipe.flow.steps.request import (
     Request,
     RequestArgs,
     Split,
-    Throttle,
 )
 from voicewipe.runner.context import StepContext
-from voicewipe.steps._act import ms
+from voicewipe.steps._fetch import Answer, fetch, release
 from voicewipe.steps._paginate import Paging, Windows, paginate_windows
 from voicewipe.steps._paginate import paginate as paginate_one
 from voicewipe.steps._token import StaleToken, stale_token
-
-
-@dataclass
-class Answer:
-    """A response and its body, read from the browser driver once (each read of an
-    APIResponse's body asks the driver for all of it again)."""
-
-    response: APIResponse
-    read: bytes | None = None
-
-    @property
-    def status(self) -> int:
-        return self.response.status
-
-    async def body(self) -> bytes:
-        if self.read is None:
-            self.read = await self.response.body()
-        return self.read
-
-    async def text(self) -> str:
-        return (await self.body()).decode("utf-8", errors="replace")
-
-
-async def fetch(
-    ctx: StepContext,
-    args: RequestArgs,
-    url: str,
-    params: Any,
-    headers: Any,
-    body: Any,
-    form: Any,
-    *,
-    first: bool = True,
-    token: StaleToken | None = None,
-) -> Answer:
-    """One request, paced to what the site accepts and waiting out throttling; raises
-    StepFailed on errors and unexpected statuses. `first`: it goes before requests that are
-    many at once (downloads) when they wait for their turn. `token`: a stale token is read
-    again and the request sent once more (see _token)."""
-    throttle, wait = args.throttle, args.throttle.wait
-    pacer = ctx.pacer(url)
-    data = json.dumps(body) if body is not None else None
-    if data is not None:
-        headers = {"content-type": "application/json", **(headers or {})}
-    for attempt in range(1, throttle.attempts + 1):
-        sent = await pacer.slot(first=first)
-        if token is None:
-            answer = Answer(await _send(ctx, args, url, params, headers, data, form))
-        else:
-            answer = await _send_fresh(ctx, args, url, (params, headers, data, form), token)
-        if not await _throttled(answer, throttle):
-            pacer.accepted()
-            return await _expected(answer, args, url)
-        ctx.record.details["throttled"] = ctx.record.details.get("throttled", 0) + 1
-        retry_after = answer.response.headers.get("retry-after", "")
-        await release(answer)
-        delay = float(retry_after) if retry_after.replace(".", "", 1).isdigit() else wait
-        # Every request to the site waits, not only this one: the site asked for a pause.
-        pacer.refused(sent, min(delay, throttle.max_wait))
-        if attempt == throttle.attempts:
-            break
-        wait = min(wait * 2, throttle.max_wait)
-    raise StepFailed(
-        f"{args.method} {url} was still throttled after {throttle.attempts} attempts",
-        kind="http",
-        status=429,
-    )
-
-
-async def _send_fresh(
-    ctx: StepContext, args: RequestArgs, url: str, parts: tuple[Any, ...], token: StaleToken
-) -> Answer:
-    """The answer to a request whose token may be stale: refused, the token is read again
-    (or was, by another request meanwhile) and the request goes again with it."""
-    params, headers, data, form = parts
-    while True:
-        generation = token.generation
-        sent = token.headers(headers)
-        answer = Answer(await _send(ctx, args, url, params, sent, data, form))
-        if answer.status not in token.statuses:
-            if 200 <= answer.status < 300:
-                token.accepted(generation)
-            return answer
-        await release(answer)
-        await token.renew(generation, f"{args.method} {url}", answer.status)
-
-
-async def _send(
-    ctx: StepContext,
-    args: RequestArgs,
-    url: str,
-    params: Any,
-    headers: Any,
-    data: str | None,
-    form: Any,
-) -> APIResponse:
-    try:
-        return await ctx.browser_context.request.fetch(
-            url,
-            method=args.method,
-            params=params,
-            headers=headers,
-            data=data,
-            form=form,
-            timeout=ms(ctx.timeout),
-            fail_on_status_code=False,
-        )
-    except PlaywrightError as error:
-        raise StepFailed(
-            f"{args.method} {url} failed: {error.message.splitlines()[0]}", kind="network"
-        ) from None
-
-
-async def _throttled(answer: Answer, throttle: Throttle) -> bool:
-    """Whether the site said "slow down": by the status, or in the body."""
-    if answer.status in throttle.statuses:
-        return True
-    if throttle.body_contains and answer.status != 204:
-        text = await answer.text()
-        return any(marker in text for marker in throttle.body_contains)
-    return False
-
-
-async def _expected(answer: Answer, args: RequestArgs, url: str) -> Answer:
-    """The answer, when its status is one the step accepts; StepFailed otherwise."""
-    wanted, status = args.expect_status, answer.status
-    if (wanted is None and 200 <= status < 300) or (wanted and status in wanted):
-        return answer
-    await release(answer)
-    raise StepFailed(
-        f"{args.method} {url} answered {status} {answer.response.status_text}",
-        kind="http",
-        status=status,
-    )
-
-
-async def release(answer: Answer) -> None:
-    """Let the browser driver forget a response's body once it is read: it keeps every body
-    until its context closes otherwise (100,000 downloads' worth)."""
-    with contextlib.suppress(PlaywrightError):
-        await answer.response.dispose()
 
 
 async def _json(answer: Answer, url: str) -> Any:

@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from voicewipe.flow.base import Model, Selector, StepModel, VarName, describe_selector
-from voicewipe.flow.steps.request import Throttle
+from voicewipe.flow.steps.request import ServerErrors, Throttle
 
 
 class DownloadArgs(Model):
@@ -28,6 +28,9 @@ class DownloadArgs(Model):
         "audio answers 404): no file is written and `into` gets null",
     )
     throttle: Throttle = Field(Throttle(), description="as request's: when the site says slow down")
+    server_errors: ServerErrors = Field(
+        ServerErrors(), description="as request's: when the site fails"
+    )
     into: VarName | None = Field(None, description="gets {path, size, sha256}")
 
     @model_validator(mode="after")

@@ -29,15 +29,36 @@ _WHERE = r"^(json|params|headers)\.[^.]+(\.[^.]+)*$"
 
 
 class Throttle(Model):
-    """When the site says "slow down", and how to wait before asking again."""
+    """When the site says "slow down", and how to wait before asking again: every request to
+    the site pauses and the pace is cut (runner.pace). A server error that carries a
+    Retry-After header is throttling too: the site said when to come back."""
 
-    statuses: tuple[int, ...] = (429, 503)
+    statuses: tuple[int, ...] = (429,)
     body_contains: tuple[str, ...] = Field(
         (), description="texts in a response that mean throttled"
     )
     attempts: int = Field(6, ge=1, le=50)
     wait: Duration = Field(1.0, description="first wait; doubles each time, or Retry-After")
     max_wait: Duration = 60.0
+
+
+class ServerErrors(Model):
+    """When the site fails rather than throttles (a 5xx without Retry-After, a timeout, a
+    dropped connection): the request is asked again after a wait that doubles, each drawn
+    between half and one and a half times its value (jitter: requests that failed together
+    do not come back together), without slowing the pace: a failing backend is not asking
+    for fewer requests. After `attempts` failures in a row the run stops, in one line.
+    The defaults start small (one failed request among many costs a tenth of a second, not
+    the listing's pace) and give up after about a minute of failures in a row:
+    0.1 + 0.2 + 0.4 + ... + 25.6 s."""
+
+    statuses: tuple[int, ...] = Field(
+        (500, 502, 503, 504), description="the answers that mean the site failed"
+    )
+    network: bool = Field(True, description="timeouts and dropped connections are retried too")
+    attempts: int = Field(10, ge=1, le=50, description="tries in all, the first one included")
+    wait: Duration = Field(0.1, description="first wait; doubles each time, with jitter")
+    max_wait: Duration = 30.0
 
 
 MAX_PAGES = 1_000_000  # 50 million records at Amazon's page size: more than any history
@@ -135,6 +156,7 @@ class RequestArgs(Model):
     form: dict[str, Any] | None = None
     expect_status: tuple[int, ...] | None = Field(None, description="default: any 2xx")
     throttle: Throttle = Throttle()
+    server_errors: ServerErrors = ServerErrors()
     paginate: Paginate | None = None
     refresh: Refresh | None = Field(
         None, description="read a stale token again and retry (headers rendered anew)"
