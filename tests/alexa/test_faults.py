@@ -1,7 +1,8 @@
 """The fault matrix: each case runs the real commands against the mock site with one fault
 switched on, then checks the outcome (finished, or stopped with the right exit code, message
 and screenshot) and, through the mock's keys and the export on disk, that nothing was lost,
-doubled or half-taken (tests/alexa/invariants.py).
+doubled or half-taken (tests/alexa/invariants.py). Every case lists 10 records a page, as the
+real site answers whatever a client asks for.
 
 The main suite (scripts/test) runs every case once, killing an export at one random point;
 the whole matrix, with six kill points of each command and the `reliability` cases, is behind
@@ -48,7 +49,9 @@ def _screenshot_of_the_stop(out: Path) -> Path:
 
 # --- the network and the backend ---------------------------------------------------------------
 def test_latency_and_its_spikes(mock, vw):
-    mock.reset(recordings=40, latency_ms=30, latency_spike_ms=1500, latency_spike_rate=0.05)
+    mock.reset(
+        page_size=10, recordings=40, latency_ms=30, latency_spike_ms=1500, latency_spike_rate=0.05
+    )
     done = vw("wipe", "--yes", "--json")
     assert done.code == 0, done.result.err
     counts = invariants.check(mock, done.out)
@@ -60,7 +63,7 @@ def test_a_fifth_of_requests_fail_with_503(mock, vw):
     # backoff, at the same pace, and the summary counts what happened. (An export: the
     # delete's and auto-delete's pages make requests of their own, whose failures the pages
     # show; a wipe stops then, in one line: the reliability case below.)
-    mock.reset(recordings=60, latency_ms=5, seed=7)
+    mock.reset(page_size=10, recordings=60, latency_ms=5, seed=7)
     assert vw("login", "--no-screenshots").code == 0  # its form posts are clicks: see below
     mock.configure(fail_rate=0.2)
     done = vw("export", "--json", "--no-screenshots")
@@ -80,7 +83,7 @@ def test_bursts_of_503s_are_waited_out(mock, vw):
     # The site down for 1 s in every 3 (a deploy, a failing backend): every request meets
     # the outage, and the backoff outlasts it. Signed in before: the sign-in's form posts
     # are clicks, which an outage fails (the sign-in flow then stops in one line).
-    mock.reset(recordings=40, latency_ms=10)
+    mock.reset(page_size=10, recordings=40, latency_ms=10)
     assert vw("login", "--no-screenshots").code == 0
     mock.configure(fail_burst_s=1, fail_burst_every_s=3)  # the outages' clock starts now
     done = vw("export", "--json", "--no-screenshots")
@@ -92,7 +95,7 @@ def test_bursts_of_503s_are_waited_out(mock, vw):
 
 
 def _timed_export(mock, vw, where: Path, **faults: float):
-    mock.reset(recordings=300, latency_ms=10, seed=3)
+    mock.reset(page_size=10, recordings=300, latency_ms=10, seed=3)
     assert vw("login", "--no-screenshots", into=where).code == 0  # the same start for both
     mock.configure(**faults)
     began = time.monotonic()
@@ -122,7 +125,7 @@ def test_a_steady_fifth_of_503s_costs_less_than_twice_the_time(mock, vw, tmp_pat
 
 @pytest.mark.reliability  # the page's own requests fail too: a wipe finishes or stops in a line
 def test_a_wipe_with_a_fifth_of_503s_finishes_or_stops_in_one_line(mock, vw):
-    mock.reset(recordings=60, latency_ms=5, fail_rate=0.2, seed=11)
+    mock.reset(page_size=10, recordings=60, latency_ms=5, fail_rate=0.2, seed=11)
     done = vw("wipe", "--yes", "--json", timeout=400)
     if done.code != 0:
         _one_line_error(done.result.err)
@@ -132,7 +135,7 @@ def test_a_wipe_with_a_fifth_of_503s_finishes_or_stops_in_one_line(mock, vw):
 
 @pytest.mark.reliability  # scripts/test: test_engine_faults.py's flow that keeps failing
 def test_a_site_that_stays_down_stops_the_export_in_one_line(mock, vw, out):
-    mock.reset(recordings=120, latency_ms=20)
+    mock.reset(page_size=10, recordings=120, latency_ms=20)
     fault = _when(lambda: _audio_files(out) >= 20, lambda: mock.configure(fail_rate=1.0))
     done = vw("export", "--json", timeout=400)
     fault.join()
@@ -153,7 +156,7 @@ def test_a_site_that_stays_down_stops_the_export_in_one_line(mock, vw, out):
 
 @pytest.mark.reliability  # scripts/test: test_throttling.py's throttled export waits out its 429s
 def test_throttling_is_waited_out(mock, vw):
-    mock.reset(recordings=60, rate_limit=15, rate_burst=3)
+    mock.reset(page_size=10, recordings=60, rate_limit=15, rate_burst=3)
     done = vw("wipe", "--yes", "--json")
     assert done.code == 0, done.result.err
     assert mock.state()["requests"]["throttled"] > 0
@@ -185,7 +188,7 @@ def _audio_files(out: Path) -> int:
 def test_the_session_ends_in_the_middle_of_an_export(mock, vw, out):
     # Amazon ends the session while the audio downloads are going on (a sign-out on another
     # device, a password change): the export signs in again and completes.
-    mock.reset(recordings=120, latency_ms=20)
+    mock.reset(page_size=10, recordings=120, latency_ms=20)
     fault = _when(lambda: _audio_files(out) >= 20, lambda: mock.configure(expire_sessions=True))
     done = vw("export", "--json")
     fault.join()
@@ -200,7 +203,7 @@ def test_the_session_ends_in_the_middle_of_an_export(mock, vw, out):
 
 
 def test_the_session_ends_in_the_middle_of_a_delete(mock, vw):
-    mock.reset(recordings=40)
+    mock.reset(page_size=10, recordings=40)
     assert vw("export").code == 0
     # The next run signs in on its saved session; it dies a few requests into the delete.
     mock.configure(session_max_requests=9)
@@ -214,7 +217,7 @@ def test_the_session_ends_in_the_middle_of_a_delete(mock, vw):
 
 @pytest.mark.reliability  # scripts/test: test_signin.py's headless CAPTCHA stops with exit 3
 def test_a_captcha_in_the_middle_of_a_headless_run(mock, vw):
-    mock.reset(recordings=60, session_max_requests=25)
+    mock.reset(page_size=10, recordings=60, session_max_requests=25)
     first = vw("export", "--json", "--no-audio")  # a saved session to start the next run on
     assert first.code == 0, first.result.err
     mock.configure(captcha="always")  # any sign-in from now on meets a CAPTCHA
@@ -237,7 +240,7 @@ def test_a_captcha_in_the_middle_of_a_headless_run(mock, vw):
 def test_stale_csrf_tokens_are_read_again(mock, vw):
     # The site refuses a CSRF token older than a second (403): the request step's `refresh`
     # reads it again from the page and the requests go on.
-    mock.reset(recordings=60, latency_ms=20, csrf_ttl_s=1)
+    mock.reset(page_size=10, recordings=60, latency_ms=20, csrf_ttl_s=1)
     done = vw("wipe", "--yes", "--json")
     assert done.code == 0, done.result.err
     assert mock.state()["requests"]["csrf_rejected"] > 0
@@ -247,7 +250,7 @@ def test_stale_csrf_tokens_are_read_again(mock, vw):
 @pytest.mark.reliability  # scripts/test: the session ends in the middle of an export
 def test_short_sessions(mock, vw):
     # Sessions that last 8 s: a wipe outlives several; each flow signs in again as it must.
-    mock.reset(recordings=150, latency_ms=30, session_ttl_s=8)
+    mock.reset(page_size=10, recordings=150, latency_ms=30, session_ttl_s=8)
     done = vw("wipe", "--yes", "--json")
     assert done.code == 0, done.result.err
     assert mock.state()["signin"]["successes"] >= 2
@@ -260,7 +263,7 @@ def test_the_disk_fills_up_in_the_middle_of_an_export(mock, vw, tmpfs):
     # manifest vouches for no file that is not whole, and once there is room the same
     # command completes with nothing lost.
     small = tmpfs("small", "size=1m")
-    mock.reset(recordings=150, latency_ms=5, no_audio_fraction=0)
+    mock.reset(page_size=10, recordings=150, latency_ms=5, no_audio_fraction=0)
     done = vw("export", "--json", "--no-screenshots", into=small)
     assert done.code == 2, done.result.err
     _one_line_error(done.result.err)
@@ -281,7 +284,7 @@ def test_the_disk_fills_up_in_the_middle_of_an_export(mock, vw, tmpfs):
 
 # --- the page -------------------------------------------------------------------------------------
 def test_the_redesigned_pages_stop_a_wipe_before_any_deletion(mock, vw):
-    mock.reset(recordings=30, drift=True)
+    mock.reset(page_size=10, recordings=30, drift=True)
     # --timeout 5: the renamed button is waited for that long (the step's 20 s are a person's).
     done = vw("wipe", "--yes", "--json", "--timeout", "5")
     assert done.code == 1, done.result.err
@@ -293,7 +296,7 @@ def test_the_redesigned_pages_stop_a_wipe_before_any_deletion(mock, vw):
 
 # --- kills -------------------------------------------------------------------------------------
 def test_the_browser_killed_in_the_middle_of_an_export(mock, vw, out, tmp_path):
-    mock.reset(recordings=200, latency_ms=30)
+    mock.reset(page_size=10, recordings=200, latency_ms=30)
     run = Voicewipe(
         ["export", "--site", mock.url, "--out", str(out)],
         state=tmp_path / "state",
@@ -327,7 +330,7 @@ def test_the_browser_killed_in_the_middle_of_an_export(mock, vw, out, tmp_path):
 def test_killed_at_random_points_then_run_again(mock, vw, out, tmp_path, command):
     """SIGKILL at a random moment (seeded, printed on failure), then the same command again,
     until it completes; the promises hold after every kill."""
-    mock.reset(recordings=150, latency_ms=20, deletion_delay_s=1)
+    mock.reset(page_size=10, recordings=150, latency_ms=20, deletion_delay_s=1)
     rng = random.Random(f"kills-{command}")
     args = [command, "--site", mock.url, "--out", str(out), "--json"]
     if command == "wipe":
@@ -414,7 +417,7 @@ def _journal(out: Path) -> Path:
 
 
 def test_ctrl_c_just_past_the_confirm_click_is_read_back_by_the_next_run(mock, vw, out, tmp_path):
-    mock.reset(recordings=40, deletion_delay_s=1)
+    mock.reset(page_size=10, recordings=40, deletion_delay_s=1)
     assert vw("export").code == 0
     args = ["delete", "--all", "--yes", "--site", mock.url, "--out", str(out)]
     run = Voicewipe(args, state=tmp_path / "state", log=tmp_path / "delete.log")
@@ -441,7 +444,7 @@ def test_ctrl_c_just_past_the_confirm_click_is_read_back_by_the_next_run(mock, v
 
 
 def test_sigterm_during_an_export_leaves_its_run_folder_whole(mock, vw, out, tmp_path):
-    mock.reset(recordings=120, latency_ms=20)
+    mock.reset(page_size=10, recordings=120, latency_ms=20)
     args = ["export", "--site", mock.url, "--out", str(out)]
     run = Voicewipe(args, state=tmp_path / "state", log=tmp_path / "export.log")
     try:
@@ -482,7 +485,7 @@ def test_signalled_at_random_points_then_run_again(mock, vw, out, tmp_path, comm
     random moments (seeded), then the same command again until it completes: each stop is
     quick and said in one line, the promises hold after every one, and every deletion is
     reported once, by the run that read it back."""
-    mock.reset(recordings=150, latency_ms=20, deletion_delay_s=1)
+    mock.reset(page_size=10, recordings=150, latency_ms=20, deletion_delay_s=1)
     if command == "delete":
         assert vw("export").code == 0
     rng = random.Random(f"signals-{command}-{signum}")
