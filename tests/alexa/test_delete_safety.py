@@ -199,16 +199,17 @@ def test_another_site_s_export_never_merges_into_a_folder(mock, vw, out):
 
 
 def test_each_mock_run_keeps_an_export_of_its_own(out, vw):
-    """`wipe --mock` starts a fresh mock: run twice into one folder, each run reports its own
-    numbers and leaves its export apart."""
-    for _ in range(2):
+    """`--mock` starts a fresh mock: a wipe and an export into one folder, each reports its
+    own numbers and leaves its export apart (the export does not find the wipe's)."""
+    for command in (("wipe", "--yes"), ("export",)):
         done = vw(
-            "wipe", "--mock", "--yes", "--json", "--no-screenshots",
+            *command, "--mock", "--json", "--no-screenshots",
             "--mock-option", "recordings=20", site=False,
         )  # fmt: skip
         assert done.code == 0, done.result.err
         assert done.summary["export"]["records"] == done.summary["export"]["new"] == 20
-        assert done.summary["delete"]["deleted"] == done.summary["delete"]["matched"] == 20
+        if command[0] == "wipe":
+            assert done.summary["delete"]["deleted"] == done.summary["delete"]["matched"] == 20
     folders = sorted(p for p in out.iterdir() if p.name.startswith("mock-"))
     assert len(folders) == 2
     for folder in folders:

@@ -209,6 +209,8 @@ async def delete(request: Request) -> Response:
     except BadInput as error:
         return json_error(request, 400, str(error))
     site = site_of(request)
+    if site.config.fail_deletes:  # a backend whose deletions fail, whatever else works
+        return JSONResponse({"message": "Service Unavailable"}, status_code=503)
     with site.lock:
         site.data.settle()
         if span is None:  # per-entry: recordKeys given

@@ -89,6 +89,7 @@ class MockConfig:
     rate_limit: float = 0.0  # requests/s on the JSON and audio endpoints; 0: unlimited
     rate_burst: int = 0  # token bucket size; 0: one second's worth (at least 1)
     fail_rate: float = 0.0  # fraction of requests answered 503
+    fail_deletes: bool = False  # the bulk deletion endpoint alone answers 503 (invented)
     # Outages: every fail_burst_every_s seconds (counted from when the option was set), the
     # site answers every request 503 for fail_burst_s seconds; 0: never.
     fail_burst_s: float = 0.0
@@ -241,7 +242,7 @@ def _other_problems(c: MockConfig) -> list[str]:
         out.append(f"mfa must be one of {', '.join(MFA_MODES)}")
     if c.captcha not in CAPTCHA_MODES:
         out.append(f"captcha must be one of {', '.join(CAPTCHA_MODES)}")
-    for name in ("drift", "device_entity_ids", "profile_filter"):
+    for name in ("drift", "device_entity_ids", "profile_filter", "fail_deletes"):
         if not isinstance(getattr(c, name), bool):
             out.append(f"{name} must be true or false")
     for name, choices in _CHOICES:

@@ -14,7 +14,7 @@ import asyncio
 import random
 from typing import Literal
 
-from voicewipe.errors import SiteFailing
+from voicewipe.errors import SiteFailing, StepFailed
 from voicewipe.flow.steps.request import ServerErrors, Throttle
 from voicewipe.runner.pace import Pacer
 
@@ -22,6 +22,11 @@ Verdict = Literal["throttled", "server", "answer"]
 
 # Jitter: each wait is drawn from [LOW, HIGH] times its nominal value.
 JITTER_LOW, JITTER_HIGH = 0.5, 1.5
+
+
+def closed(error: StepFailed) -> bool:
+    """The browser (or its context) is gone: no site to ask again, whatever it said."""
+    return "has been closed" in error.message or "Browser closed" in error.message
 
 
 def classify(

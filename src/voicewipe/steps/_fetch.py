@@ -18,7 +18,7 @@ from voicewipe.errors import StepFailed
 from voicewipe.flow.steps.request import RequestArgs
 from voicewipe.runner.context import StepContext
 from voicewipe.steps._act import ms
-from voicewipe.steps._faults import Verdict, classify, gave_up, wait_to_retry
+from voicewipe.steps._faults import Verdict, classify, closed, gave_up, wait_to_retry
 from voicewipe.steps._token import StaleToken
 
 
@@ -75,7 +75,7 @@ async def fetch(
             else:
                 answer = await _send_fresh(ctx, args, url, (params, headers, data, form), token)
         except StepFailed as error:
-            if error.kind != "network" or not args.server_errors.network:
+            if error.kind != "network" or not args.server_errors.network or closed(error):
                 raise
             reason = error.message.split(" failed: ", 1)[-1]  # the request is named once
             await _server_error(ctx, args, url, tries, None, reason)

@@ -13,7 +13,7 @@ from voicewipe.errors import StepFailed
 from voicewipe.flow.steps.goto import Goto
 from voicewipe.runner.context import StepContext
 from voicewipe.steps._act import act, ms
-from voicewipe.steps._faults import gave_up, wait_to_retry
+from voicewipe.steps._faults import closed, gave_up, wait_to_retry
 
 _INTERRUPTED = 3  # a goto the page's own navigation interrupted is tried again
 # What a failed page load's message says when no page came back at all.
@@ -72,4 +72,8 @@ async def _open(ctx: StepContext, step: Goto, url: str) -> tuple[Response | None
 
 
 def _no_answer(error: StepFailed) -> bool:
-    return error.kind in ("timeout", "page") and any(m in error.message for m in _NO_ANSWER)
+    return (
+        error.kind in ("timeout", "page")
+        and not closed(error)  # a browser that is gone is no site failing
+        and any(m in error.message for m in _NO_ANSWER)
+    )
