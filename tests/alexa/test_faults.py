@@ -80,12 +80,13 @@ def test_a_fifth_of_requests_fail_with_503(mock, vw):
 
 
 def test_bursts_of_503s_are_waited_out(mock, vw):
-    # The site down for 1 s in every 3 (a deploy, a failing backend): every request meets
-    # the outage, and the backoff outlasts it. Signed in before: the sign-in's form posts
-    # are clicks, which an outage fails (the sign-in flow then stops in one line).
+    # The site down for 1 s in every 2 (a deploy, a failing backend): requests meet the
+    # outage, and the backoff outlasts it. (1 s in 3 let a quick export slip between two.)
+    # Signed in before: the sign-in's form posts are clicks, which an outage fails (the
+    # sign-in flow then stops in one line).
     mock.reset(page_size=10, recordings=40, latency_ms=10)
     assert vw("login", "--no-screenshots").code == 0
-    mock.configure(fail_burst_s=1, fail_burst_every_s=3)  # the outages' clock starts now
+    mock.configure(fail_burst_s=1, fail_burst_every_s=2)  # the outages' clock starts now
     done = vw("export", "--json", "--no-screenshots")
     assert done.code == 0, done.result.err
     assert mock.state()["requests"]["injected_failures"] > 0  # an outage did come
