@@ -214,8 +214,17 @@ class AlexaJob:
     def read_back_done(self) -> None:
         """The delete under way has read its range back: its journal entry is no longer
         needed (its summary says what was deleted)."""
-        if self.deleting is not None and self.journal is not None and self.deleting.checked:
-            journal.remove(self.journal, {self.deleting.id})
+        deleting = self.deleting
+        if deleting is not None and self.journal is not None and deleting.checked:
+            journal.remove(self.journal, {deleting.id})
+            if deleting.said is not None:  # a stop from now on says it was read back
+                part = deleting.summary
+                self.job.sent[deleting.said] = (
+                    f"the deletion of {len(deleting.checked)} recordings ({deleting.scope}), "
+                    f"read back from the site: {part.get('deleted', '?')} deleted, "
+                    f"{part.get('remaining', '?')} remain"
+                )
+                self.job.then = "Run the same command again: it picks up where this one stopped"
         self.deleting = None
 
     async def __aexit__(

@@ -176,8 +176,12 @@ async def delete(
         would = contracts.partial("delete", job.job.result.outputs, "count")
         summary.update(rehearsal=True, would_delete=would, deleted=0)
         raise
-    job.read_back_done()  # the flow has read the range back: the counts below are the site's
-    return _deleted(job, summary, contracts.read(contracts.Deleted, "delete", out))
+    # The flow has read the range back: the counts are the site's, and the journal's entry
+    # is done with (even when the counts make the command fail).
+    try:
+        return _deleted(job, summary, contracts.read(contracts.Deleted, "delete", out))
+    finally:
+        job.read_back_done()
 
 
 def _deleted(job: AlexaJob, summary: dict[str, Any], out: contracts.Deleted) -> dict[str, Any]:
