@@ -81,12 +81,12 @@ def test_a_wipe_of_an_alexa_plus_account_empties_every_history(
 ):
     """An Alexa+ account signed in through today's pages (the claim e-mail step, the passkey
     prompt, the phone prompt), its feeds answering 10 records a page and its tokens going
-    stale a second after they were read: the wipe exports, checks, deletes and reads back
+    stale 0.6 s after they were read: the wipe exports, checks, deletes and reads back
     every history, and leaves each empty on the site and whole in the export."""
     mock.reset(
         recordings=30, alexa_plus=True, alexa_plus_records=100, locale=language, page_size=10,
         deletion_delay_s=0,
-        signin="claim", passkey_nudge=True, phone_fixup=True, csrf_ttl_s=1.0, latency_ms=20,
+        signin="claim", passkey_nudge=True, phone_fixup=True, csrf_ttl_s=0.6, latency_ms=30,
     )  # fmt: skip
     before = mock.state()["histories"]
     served = _served(mock)
