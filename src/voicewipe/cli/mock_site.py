@@ -150,9 +150,12 @@ def run(args: argparse.Namespace) -> int:
     print(f"  password:    {DEMO_PASSWORD}")
     print(f"  TOTP secret: {DEMO_TOTP_SECRET}")
     print(f"  control:     {site.url}/__mock__/state")
-    print("Serving until Ctrl-C.", flush=True)
+    # The last line is printed inside the try: a Ctrl-C right after a reader saw it (a busy
+    # machine may not run this thread in between) still stops the site the normal way.
     try:
+        print("Serving until Ctrl-C.", flush=True)
         site.serve_forever()
     except KeyboardInterrupt:  # the normal way to stop it
+        site.stop()
         print("Stopped.")
     return ExitCode.OK
