@@ -32,7 +32,7 @@ from clirun import run_cli
 from voicewipe.mock import MockConfig, MockSite
 
 FULL = os.environ.get("VOICEWIPE_RELIABILITY") == "full"
-EXAMPLES, STEPS = (12, 8) if FULL else (2, 5)
+EXAMPLES, STEPS = (12, 8) if FULL else (2, 4)
 FAULTS = {
     "none": {"fail_rate": 0.0, "rate_limit": 0.0, "latency_ms": 0},
     "503s": {"fail_rate": 0.05},
