@@ -73,6 +73,15 @@ class Voicewipe:
         """Note what it has started, so that none of it outlives the test."""
         self.helpers = sorted(set(self.helpers) | set(descendants(self.proc.pid)))
 
+    def run_for(self, seconds: float) -> bool:
+        """Let it run for `seconds` (watching what it starts), or until it ends first; True
+        when it is still running."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            self.watch()
+            time.sleep(0.05)
+        return self.proc.poll() is None
+
     def browsers(self) -> list[int]:
         self.watch()
         return [p for p in self.helpers if alive(p) and "chrom" in command_line(p)]

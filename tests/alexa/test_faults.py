@@ -342,11 +342,7 @@ def test_killed_at_random_points_then_run_again(mock, vw, out, tmp_path, command
         after = rng.uniform(2.0, 14.0)
         run = Voicewipe(args, state=tmp_path / "state", log=tmp_path / f"kill-{point}.log")
         try:
-            deadline = time.monotonic() + after
-            while time.monotonic() < deadline and run.proc.poll() is None:
-                run.watch()
-                time.sleep(0.05)
-            finished = run.proc.poll() is not None
+            finished = not run.run_for(after)
             code = run.kill() if not finished else run.end()
         finally:
             run.end()
@@ -502,11 +498,7 @@ def test_signalled_at_random_points_then_run_again(mock, vw, out, tmp_path, comm
             args, state=tmp_path / "state", log=tmp_path / f"signal-{point}.log", out=summary
         )
         try:
-            deadline = time.monotonic() + after
-            while time.monotonic() < deadline and run.proc.poll() is None:
-                run.watch()
-                time.sleep(0.05)
-            if run.proc.poll() is None:
+            if run.run_for(after):
                 where = f"{command}, {after:.1f} s in"
                 begun = f"run {command} -> " in run.err  # its run folder
                 code, took = run.interrupt(signum, group=signum == signal.SIGINT)

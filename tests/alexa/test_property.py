@@ -137,11 +137,7 @@ class Promise(RuleBasedStateMachine):
             args.append("--yes")
         run = Voicewipe(args, state=Path(os.environ["XDG_STATE_HOME"]), log=self.folder / "k.log")
         try:
-            deadline = time.monotonic() + after
-            while time.monotonic() < deadline and run.proc.poll() is None:
-                run.watch()
-                time.sleep(0.05)
-            if run.proc.poll() is None:
+            if run.run_for(after):
                 assert run.kill() == -signal.SIGKILL
         finally:
             run.end()
