@@ -114,3 +114,37 @@ def test_install_writes_the_user_units_and_enables_the_timer(tmp_path, monkeypat
         "--user daemon-reload",
         "--user enable --now voicewipe-wipe.timer",
     ]
+
+
+NOTIFY = "https://hc-ping.example/ping/a%20b$HOME"  # a % and a $ that must reach voicewipe as is
+
+
+def test_notify_goes_into_the_scheduled_command_escaped_for_cron(tmp_path):
+    done = run_cli(*BASE, "--every", "daily", "--format", "cron", "--notify", NOTIFY,
+                   "--out", str(tmp_path / "rec%d"))  # fmt: skip
+    assert done.code == 0, done.err
+    line = done.out.strip()
+    # cron takes an unescaped % for the end of the command: every one is escaped.
+    assert "%" not in line.replace("\\%", "")
+    assert "--notify 'https://hc-ping.example/ping/a\\%20b$HOME'" in line
+    assert f"--out {tmp_path}/rec\\%d" in line
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze here")
+def test_notify_adds_an_on_failure_unit_that_systemd_accepts(tmp_path):
+    units = _units(tmp_path, "--every", "daily", "--notify", NOTIFY)
+    assert set(units) == {
+        "voicewipe-wipe.service", "voicewipe-wipe.timer", "voicewipe-wipe-failed.service"
+    }  # fmt: skip
+    service, failed = units["voicewipe-wipe.service"], units["voicewipe-wipe-failed.service"]
+    assert "OnFailure=voicewipe-wipe-failed.service" in service
+    # systemd reads %x and $NAME in a command line: both are doubled to stay literal.
+    assert "--notify 'https://hc-ping.example/ping/a%%20b$$HOME'" in service
+    assert " notify --unit-failed voicewipe-wipe.service 'https://hc-ping.example/" in failed
+    for name, text in units.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    checked = subprocess.run(
+        ["systemd-analyze", "verify", *(str(tmp_path / name) for name in units)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stderr

@@ -4,6 +4,9 @@ variant it names every selector that no longer matches; and it changes nothing."
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 
 def _rows(done) -> dict[str, dict]:
@@ -46,3 +49,27 @@ def test_doctor_names_what_changed_on_the_drift_pages(mock, vw):
     assert "doctor.yaml:" in text and "mend the flows" in text
     assert all(line.startswith(("ok ", "NO ")) for line in lines)
     assert mock.state()["deletions"] == []
+
+
+def test_doctor_on_the_mock_notes_a_missing_keyring_without_failing(mock, tmp_path):
+    # A process of its own: the keyring backend is chosen once per process.
+    env = {
+        **os.environ,
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "voicewipe", "doctor", "--site", mock.url, "--json",
+         "--no-screenshots", "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    rows = {row["what"]: row for row in json.loads(done.stdout)}
+    assert done.returncode == 0, done.stdout
+    assert rows["keyring"]["note"] and rows["keyring"]["detail"].startswith("none available")
+    # A real account does need it: there, the same keyring is a failure.
+    real = subprocess.run(
+        [sys.executable, "-m", "voicewipe", "doctor", "--json", "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    rows = {row["what"]: row for row in json.loads(real.stdout)}
+    assert real.returncode == 1 and not rows["keyring"]["ok"] and not rows["keyring"]["note"]

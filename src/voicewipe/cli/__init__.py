@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "login": ("login", "sign in once and keep the session for later runs"),
     "doctor": ("doctor", "check the browser, keyring, credentials, flows and the site's pages"),
     "schedule": ("schedule", "run the unattended wipe daily or weekly (cron or systemd)"),
+    "notify": ("notify", "send a test message to --notify URLs (or say a scheduled run failed)"),
     "report": ("report", "where the latest run's report.html is (--open to open it)"),
     "credentials": ("credentials", "the Amazon password in the OS keyring: set, status, forget"),
     "run": ("run", "run a YAML flow"),
@@ -69,7 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="show debug lines on the terminal"
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(
+        dest="command",
+        metavar="COMMAND",
+        parser_class=_Parser,
+        help="what to do; `voicewipe COMMAND --help` lists its options",
+    )
     for name, (module, summary) in COMMANDS.items():
         # Building each subparser needs its module; --help of the top level lists the summary
         # only, but argparse wants every subparser up front, so we import them here. Modules
@@ -84,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     from loguru import logger
 
+    from voicewipe import notify
     from voicewipe.logs import setup_terminal_logging
     from voicewipe.signals import from_the_start
 
@@ -102,7 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return ExitCode.INVALID
         setup_terminal_logging(verbose=args.verbose)
         run = cast(Callable[[argparse.Namespace], int], args._run)
-        return run(args)
+        with notify.around(getattr(args, "notify", []), args.command, _account(args)) as done:
+            done.code = run(args)
+        return done.code
     except VoicewipeError as error:
         # One line, whatever a page's text put into the message.
         print("voicewipe: " + " ".join(str(error).split("\n")), file=sys.stderr)
@@ -134,6 +143,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.INVALID
     except Exception as error:
         return _bug(error)
+
+
+def _account(args: argparse.Namespace) -> str | None:
+    """The account a command runs for, as its messages name it."""
+    if getattr(args, "mock", False) or getattr(args, "site", None):
+        return getattr(args, "account", None) or "the mock site's demo account"
+    return getattr(args, "account", None)
 
 
 # What a disk that is full or read-only raises while a run writes its files.

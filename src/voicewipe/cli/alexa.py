@@ -62,7 +62,8 @@ def add_common_arguments(parser: argparse.ArgumentParser, *, destructive: bool =
         parser.add_argument(
             "--yes",
             action="store_true",
-            help="really delete or change; without it the run is a rehearsal that stops before",
+            help="really delete or change; without it the run is a rehearsal that stops before "
+            "the first click that would delete or change anything",
         )
     parser.add_argument(
         "--json", action="store_true", help="print one machine-readable summary on stdout"
@@ -228,9 +229,11 @@ def _report(
 
 
 def _print_summary(args: argparse.Namespace, report: dict[str, Any]) -> None:
+    from voicewipe import notify
+    from voicewipe.alexa.summary import describe
+
+    notify.tell_summary(describe(report, color=False))  # what --notify's last message says
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False, default=str))
     else:
-        from voicewipe.alexa.summary import describe
-
         print(describe(report, color=sys.stdout.isatty()))

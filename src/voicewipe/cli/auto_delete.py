@@ -14,7 +14,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="3-months or 18-months: delete older recordings; off: keep until I delete them; "
         "dont-save: save none (also deletes the existing ones)",
     )
-    parser.add_argument("--deletion-by-voice", choices=["on", "off"])
+    parser.add_argument(
+        "--deletion-by-voice",
+        choices=["on", "off"],
+        help='whether "Alexa, delete what I just said" works (default: leave it as it is)',
+    )
     parser.add_argument(
         "--improve-alexa", choices=["on", "off"], help="let Amazon use recordings to improve Alexa"
     )

@@ -11,9 +11,16 @@ from voicewipe.errors import ExitCode, UsageError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    sub = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
+    sub = parser.add_subparsers(
+        dest="action",
+        metavar="ACTION",
+        parser_class=type(parser),
+        help="set, status or forget",
+    )
     put = sub.add_parser("set", help="store the password (and a TOTP key) for an account")
-    put.add_argument("--account", required=True, metavar="EMAIL")
+    put.add_argument(
+        "--account", required=True, metavar="EMAIL", help="the Amazon account (e-mail address)"
+    )
     put.add_argument(
         "--marketplace", metavar="M", help="only for this marketplace (default: all of them)"
     )
@@ -26,7 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     put.add_argument("--no-totp", action="store_true", help="do not ask for an authenticator key")
     sub.add_parser("status", help="the accounts stored (never their secrets) and the keyring")
     forget = sub.add_parser("forget", help="remove an account's credentials and saved sign-ins")
-    forget.add_argument("--account", required=True, metavar="EMAIL")
+    forget.add_argument(
+        "--account", required=True, metavar="EMAIL", help="the Amazon account (e-mail address)"
+    )
 
 
 def _set(args: argparse.Namespace) -> int:

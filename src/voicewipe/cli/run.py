@@ -39,6 +39,14 @@ def add_browser_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-screenshots", action="store_true", help="take no screenshots")
     parser.add_argument(
+        "--notify",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="send a message when the command starts and ends: an Apprise URL (ntfy://TOPIC, "
+        "json://HOST/PATH, mailto://...) or an http(s) ping URL (Healthchecks); repeatable",
+    )
+    parser.add_argument(
         "--mask-personal",
         action="store_true",
         help="also hide the e-mail address and transcripts in screenshots",

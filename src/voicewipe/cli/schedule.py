@@ -25,15 +25,27 @@ MARK = "# voicewipe: unattended wipe"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--every", choices=["daily", "weekly"], required=True)
+    parser.add_argument(
+        "--every", choices=["daily", "weekly"], required=True, help="how often to run the wipe"
+    )
     parser.add_argument(
         "--at", default="03:30", metavar="HH:MM", help="time of day (default 03:30)"
     )
     parser.add_argument(
-        "--keep", choices=["3-months", "18-months", "dont-save"], default="3-months"
+        "--keep",
+        choices=["3-months", "18-months", "dont-save"],
+        default="3-months",
+        help="the auto-delete setting each run leaves (default 3-months)",
     )
-    parser.add_argument("--account", required=True, metavar="EMAIL")
-    parser.add_argument("--marketplace", default="amazon.com", metavar="M")
+    parser.add_argument(
+        "--account", required=True, metavar="EMAIL", help="the Amazon account to wipe"
+    )
+    parser.add_argument(
+        "--marketplace",
+        default="amazon.com",
+        metavar="M",
+        help="amazon.com (default), amazon.co.uk, amazon.de or amazon.co.jp",
+    )
     parser.add_argument(
         "--out", type=Path, default=Path("recordings"), metavar="DIR", help="output folder"
     )
@@ -41,6 +53,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format",
         choices=["systemd", "cron"],
         help="default: systemd where systemctl is found, else cron",
+    )
+    parser.add_argument(
+        "--notify",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="where each run says it started and how it ended (see `voicewipe wipe --help`); "
+        "with systemd, also an OnFailure unit for a run killed before it could say so",
     )
     parser.add_argument("--install", action="store_true", help="install it for the current user")
 
@@ -52,17 +72,31 @@ def _time(text: str) -> tuple[int, int]:
     return int(match[1]), int(match[2])
 
 
-def _command(args: argparse.Namespace) -> list[str]:
-    # The voicewipe beside this Python (a virtual environment's), else the one on PATH, else
-    # this Python running the module: whichever it is, by absolute path.
+def _voicewipe() -> list[str]:
+    """The voicewipe beside this Python (a virtual environment's), else the one on PATH, else
+    this Python running the module: whichever it is, by absolute path."""
     beside = Path(sys.executable).parent / "voicewipe"
     found = str(beside) if beside.is_file() else shutil.which("voicewipe")
-    start = [found] if found else [sys.executable, "-m", "voicewipe"]
+    return [found] if found else [sys.executable, "-m", "voicewipe"]
+
+
+def _command(args: argparse.Namespace) -> list[str]:
     return [
-        *start, "wipe", "--yes", "--json",
+        *_voicewipe(), "wipe", "--yes", "--json",
         "--account", args.account, "--marketplace", args.marketplace,
         "--keep", args.keep, "--out", str(args.out.resolve()),
+        *(option for url in args.notify for option in ("--notify", url)),
     ]  # fmt: skip
+
+
+def _for_cron(text: str) -> str:
+    """cron ends a command at an unescaped % (the rest becomes its standard input)."""
+    return text.replace("%", "\\%")
+
+
+def _for_systemd(text: str) -> str:
+    """systemd expands %x specifiers and $VARIABLES in a unit's command lines and values."""
+    return text.replace("%", "%%").replace("$", "$$")
 
 
 def _environment(command: list[str]) -> dict[str, str]:
@@ -84,14 +118,16 @@ def cron_line(args: argparse.Namespace) -> str:
     env = " ".join(f"{k}={shlex.quote(v)}" for k, v in _environment(command).items())
     log = shlex.quote(str(args.out.resolve() / "cron.log"))
     days = "*" if args.every == "daily" else "1"
-    return f"{minute} {hour} * * {days} {env} {shlex.join(command)} >> {log} 2>&1 {MARK}"
+    line = f"{env} {shlex.join(command)} >> {log} 2>&1"
+    return f"{minute} {hour} * * {days} {_for_cron(line)} {MARK}"
 
 
 def systemd_units(args: argparse.Namespace) -> dict[str, str]:
     hour, minute = _time(args.at)
     command = _command(args)
     env = "\n".join(
-        f"Environment={shlex.quote(f'{k}={v}')}" for k, v in _environment(command).items()
+        f"Environment={_for_systemd(shlex.quote(f'{k}={v}'))}"
+        for k, v in _environment(command).items()
     )
     calendar = f"*-*-* {hour:02d}:{minute:02d}:00"
     if args.every == "weekly":
@@ -99,10 +135,11 @@ def systemd_units(args: argparse.Namespace) -> dict[str, str]:
     service = (
         "[Unit]\n"
         f"Description=voicewipe: export and delete the Alexa voice history of {args.account}\n"
-        "Wants=network-online.target\nAfter=network-online.target\n\n"
-        "[Service]\nType=oneshot\n"
+        "Wants=network-online.target\nAfter=network-online.target\n"
+        + (f"OnFailure={UNIT}-failed.service\n" if args.notify else "")
+        + "\n[Service]\nType=oneshot\n"
         f"{env}\n"
-        f"ExecStart={shlex.join(command)}\n"
+        f"ExecStart={_for_systemd(shlex.join(command))}\n"
     )
     timer = (
         "[Unit]\n"
@@ -111,7 +148,23 @@ def systemd_units(args: argparse.Namespace) -> dict[str, str]:
         f"OnCalendar={calendar}\nPersistent=true\nRandomizedDelaySec=10min\n\n"
         "[Install]\nWantedBy=timers.target\n"
     )
-    return {f"{UNIT}.service": service, f"{UNIT}.timer": timer}
+    units = {f"{UNIT}.service": service, f"{UNIT}.timer": timer}
+    if args.notify:
+        units[f"{UNIT}-failed.service"] = _failure_unit(args, env)
+    return units
+
+
+def _failure_unit(args: argparse.Namespace, env: str) -> str:
+    """What runs when the wipe's service fails: a message, unless voicewipe ended the run
+    with its own exit code and so has sent one (`voicewipe notify --unit-failed`)."""
+    notify = [*_voicewipe(), "notify", "--unit-failed", f"{UNIT}.service", *args.notify]
+    return (
+        "[Unit]\n"
+        f"Description=voicewipe: tell {args.account} that the unattended wipe failed\n\n"
+        "[Service]\nType=oneshot\n"
+        f"{env}\n"
+        f"ExecStart={_for_systemd(shlex.join(notify))}\n"
+    )
 
 
 def _install_cron(line: str) -> str:
