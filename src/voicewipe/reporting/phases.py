@@ -171,6 +171,8 @@ class _Grouping:
             phase.proofs.append(_proof(step, str(picture), run))
 
     def _shown(self, step: dict[str, Any], picture: str | None) -> str | None:
+        if picture is None:  # no picture: the last one shown stays the one to compare with
+            return None
         internal = str(step.get("kind")) in INTERNAL_KINDS
         shown = picture if picture != (self.last_any if internal else self.last_public) else None
         self.last_any = picture
