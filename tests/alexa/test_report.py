@@ -99,8 +99,8 @@ def test_a_wipe_s_report_says_what_happened_and_proves_it(wiped, browser: Browse
     folder = wiped["folder"]
     with opened(browser, folder) as page:
         expect(page.locator("#sentence")).to_have_text(
-            f"{total} recordings exported and checked, then {total} deleted from Amazon; "
-            "0 remain. Auto-delete: Save recordings for 3 months."
+            f"{total} recordings exported and checked, then deleted from Amazon; 0 remain. "
+            "Auto-delete: Save recordings for 3 months."
         )
         phases = page.locator("section.phase").evaluate_all("s => s.map(e => e.id)")
         assert phases == [f"phase-{p}" for p in

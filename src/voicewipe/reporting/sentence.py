@@ -55,34 +55,50 @@ def _deleted(summary: dict[str, Any], how: str = "") -> str | None:
     deleted, remaining = _total(parts, "deleted"), _total(parts, "remaining")
     if deleted is None:
         return None
-    return f"{deleted} deleted from Amazon{how}; {remaining} remain"
+    return f"{_recordings(deleted)} deleted from Amazon{how}; {remaining} remain"
+
+
+def _exported_then_deleted(summary: dict[str, Any]) -> str:
+    """A wipe's export and delete in one: "300 recordings exported and checked, then deleted
+    from Amazon; 0 remain" (the counts differ when the export held records deleted before)."""
+    parts = [p for p in _parts(summary, "delete") if "matched" in p]
+    deleted, remaining = _total(parts, "deleted"), _total(parts, "remaining")
+    if deleted == _total(_parts(summary, "export"), "records"):
+        return f"{_exported(summary)}, then deleted from Amazon; {remaining} remain."
+    return f"{_exported(summary)}; {_deleted(summary)}."
 
 
 def _auto_delete(summary: dict[str, Any]) -> str | None:
     part = summary.get("auto_delete")
     if not isinstance(part, dict) or not part.get("retention_label"):
         return None
-    return f"Auto-delete: {part['retention_label']}."
+    said = f"Auto-delete: {part['retention_label']}."
+    if part.get("deleted_by_setting"):
+        said += f" The new setting deleted {_recordings(part['deleted_by_setting'])} at once."
+    return said
 
 
 def _success(command: str, summary: dict[str, Any]) -> str:
+    auto = summary.get("auto_delete")
+    if nothing_to_do({**summary, "outcome": "ok"}) and isinstance(auto, dict):
+        return (
+            "Nothing to do: no new recordings, nothing to delete, and auto-delete still reads "
+            f"{auto['retention_label']}."
+        )
     unchecked = any(p.get("export_required") is False for p in _parts(summary, "delete"))
     how = " without an export" if unchecked else ", each in a verified export"
-    exported, deleted, auto = _exported(summary), _deleted(summary, how), _auto_delete(summary)
+    exported, deleted = _exported(summary), _deleted(summary, how)
     said = []
     if exported and deleted:
-        said.append(f"{exported}, then {_deleted(summary)}.")
+        said.append(_exported_then_deleted(summary))
     elif exported:
         new = _total(_parts(summary, "export"), "new")
         said.append(f"{exported} ({new} new)." if new is not None else f"{exported}.")
     elif deleted:
         said.append(f"{deleted}.")
-    if auto:
-        said.append(auto)
-    if nothing_to_do({**summary, "outcome": "ok"}) and "export" in summary:
-        said.insert(0, "Nothing to do:")
-    text = " ".join(said)
-    return text[:1].upper() + text[1:] if text else f"voicewipe {command} finished."
+    said.append(_auto_delete(summary) or "")
+    text = " ".join(s for s in said if s)
+    return _capital(text) if text else f"voicewipe {command} finished."
 
 
 def _rehearsal(data: dict[str, Any], summary: dict[str, Any]) -> str:
