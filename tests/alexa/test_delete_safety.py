@@ -103,7 +103,8 @@ def test_a_late_arrival_is_listed_and_refused(mock, vw, out, browser):
         ), said
         assert said.endswith("run `voicewipe export` for this range first (or give --no-export "
                              "to delete without one).")  # fmt: skip
-        assert "the check stopped the deletion" in page.locator("#phase-check").inner_text()
+        checked = page.locator("#phase-check").inner_text()
+        assert "stopped before the click, nothing deleted" in checked
         assert page.locator("#deleted-chart").count() == 0
     assert ledger(archive_of(out)) == []
 

@@ -100,11 +100,11 @@ def check(summary: dict[str, Any]) -> Said:
         )
         if not part.get("export_required", True):
             against = Cell("nothing: --no-export, no export asked for", "bad")
-        elif listed is None:  # the check itself stopped the delete (the reason is above)
-            against = Cell("the export on disk: the check stopped the deletion", "bad")
+        elif listed is None:  # the delete stopped before its click (the sentence says why)
+            against = Cell("the export on disk: stopped before the click, nothing deleted", "bad")
         else:
             against = Cell("the verified export on disk", "good")
-        shown = _count(listed) if listed is not None else "stopped at the check"
+        shown = _count(listed) if listed is not None else "–"
         table.rows.append([Cell(name), Cell(shown), against])
     return Said(table=table if table.rows else None)
 
