@@ -125,10 +125,12 @@ def test_a_wipe_of_an_alexa_plus_account_empties_every_history(
         page.goto((done.run_folders[-1] / "report.html").as_uri())
         for history, site_name in SITE_NAMES.items():
             total = before[site_name]["total"]
-            row = page.locator(f"#history-{history}")
-            expect(row).to_contain_text(f"{total} verified")
-            expect(row).to_contain_text(f"{total} of {total}")
-            expect(row).to_contain_text("0 read back")
+            exported = page.locator(f"#export-{history} td")
+            expect(exported.nth(1)).to_have_text(str(total))
+            expect(exported.nth(5)).to_have_text("yes")
+            deleted = page.locator(f"#delete-{history} td")
+            expect(deleted.nth(1)).to_have_text(f"{total} of {total}")
+            expect(deleted.nth(2)).to_have_text("0")
     finally:
         context.close()
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from invariants import archive_of, check
+from reportview import ledger, opened
 
 from voicewipe.alexa.lock import folder_lock
 from voicewipe.mock import MockConfig, MockSite
@@ -83,9 +84,10 @@ def test_a_line_cut_off_refuses_the_delete(mock, vw, out):
     assert _deleted(mock) == 0
 
 
-def test_a_late_arrival_is_listed_and_refused(mock, vw, out):
+def test_a_late_arrival_is_listed_and_refused(mock, vw, out, browser):
     """A recording said three days before the newest one that reaches the history after the
-    export (a device that was offline) is in what the check lists: refused, nothing deleted."""
+    export (a device that was offline) is in what the check lists: refused, nothing deleted;
+    and the report opens with that, in Chromium, and has no deletion to chart."""
     _export(vw)
     (late,) = mock.arrive(1, late_s=3 * 24 * 3600)
     done = vw("delete", "--all", "--yes")
@@ -93,6 +95,18 @@ def test_a_late_arrival_is_listed_and_refused(mock, vw, out):
     assert "1 of the 41 recordings to delete are not in a verified export" in done.result.err
     assert _deleted(mock) == 0
     assert late in mock.keys()["present"]
+    with opened(browser, done.run_folders[-1]) as page:
+        said = page.locator("#sentence").inner_text()
+        assert said.startswith(
+            "Refused for safety, nothing was deleted: 1 of the 41 recordings to delete are not "
+            "in a verified export ("
+        ), said
+        assert said.endswith("run `voicewipe export` for this range first (or give --no-export "
+                             "to delete without one).")  # fmt: skip
+        checked = page.locator("#phase-check").inner_text()
+        assert "stopped before the click, nothing deleted" in checked
+        assert page.locator("#deleted-chart").count() == 0
+    assert ledger(archive_of(out)) == []
 
 
 def test_audio_damaged_in_place_with_its_time_restored_is_refused(mock, vw, out):

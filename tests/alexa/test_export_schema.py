@@ -213,3 +213,34 @@ VOICE = ("histories", "voice")
 def test_the_manifest_schema_refuses_what_is_not_a_manifest(manifest_schema, path, value):
     assert not _problems(manifest_schema, MANIFEST)
     assert _problems(manifest_schema, _changed(path, value))
+
+
+# --- the deletion ledger (deletions.jsonl) -----------------------------------------------------
+# A real ledger's lines are checked against its schema where a real wipe writes them
+# (tests/alexa/test_report.py); here, that the schema refuses what is not a ledger line.
+LEDGER_LINE = {
+    "history": "voice",
+    "record_key": "A2VW1PEDEMO7Q3#1796188199026#A3S5BH2HU6VAYF#G090LF187F60B6F6",
+    "deleted_at": "2026-12-02T07:57:40Z",
+    "run": "20261202T075730Z-wipe",
+}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"history": "voicemail"},
+        {"record_key": ""},
+        {"deleted_at": "2026-12-02 07:57:40"},
+        {"deleted_at": "2026-12-02T07:57:40.123+00:00"},
+        {"run": ""},
+        {"extra": 1},
+    ],
+)
+def test_the_ledger_schema_refuses_what_is_not_a_ledger_line(change):
+    validator = _validator("deletion-line.schema.json")
+    assert not _problems(validator, LEDGER_LINE)
+    assert _problems(validator, {**LEDGER_LINE, **change})
+    for field in LEDGER_LINE:
+        assert _problems(validator, {k: v for k, v in LEDGER_LINE.items() if k != field})

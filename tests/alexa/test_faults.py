@@ -26,6 +26,8 @@ from typing import Any
 
 import invariants
 import pytest
+import reportview
+from playwright.sync_api import expect
 from processes import Voicewipe, alive
 
 from voicewipe.alexa.summary import describe
@@ -415,7 +417,9 @@ def _journal(out: Path) -> Path:
     return invariants.archive_of(out) / "pending-deletions.json"
 
 
-def test_ctrl_c_just_past_the_confirm_click_is_read_back_by_the_next_run(mock, vw, out, tmp_path):
+def test_ctrl_c_just_past_the_confirm_click_is_read_back_by_the_next_run(
+    mock, vw, out, tmp_path, browser
+):
     mock.reset(page_size=10, recordings=40, deletion_delay_s=1)
     assert vw("export").code == 0
     args = ["delete", "--all", "--yes", "--site", mock.url, "--out", str(out)]
@@ -432,7 +436,21 @@ def test_ctrl_c_just_past_the_confirm_click_is_read_back_by_the_next_run(mock, v
     assert _journal(out).exists()
     invariants.check(mock, out)
 
-    # The next run, whatever it is, reads the range back and says so, once.
+    stopped = _run_folder(run)
+    said = reportview.sentence(browser, stopped)
+    assert (
+        said.startswith("Interrupted by Ctrl-C (SIGINT) ")
+        and (
+            "already sent: the deletion of 40 recordings (all history, every device), listed "
+            "before the click. Run voicewipe again for this account (any command): it reads back "
+            "from the site what was deleted."
+        )
+        in said
+    ), said
+    assert reportview.ledger(invariants.archive_of(out)) == []  # sent, not yet read back
+
+    # The next run, whatever it is, reads the range back and says so, once; the deletion
+    # goes to the ledger as the stopped run's.
     done = vw("export", "--json")
     assert done.code == 0, done.result.err
     [earlier] = done.summary["interrupted_earlier"]
@@ -440,6 +458,11 @@ def test_ctrl_c_just_past_the_confirm_click_is_read_back_by_the_next_run(mock, v
     assert "read back: 40 were deleted, 0 remain" in done.result.err
     assert not _journal(out).exists()  # reported once: nothing left to report again
     assert invariants.check(mock, out)["deleted"] == 40
+    lines = reportview.ledger(invariants.archive_of(out))
+    assert sorted(line["record_key"] for line in lines) == sorted(mock.keys()["deleted"])
+    assert {line["run"] for line in lines} == {stopped.name}
+    with reportview.opened(browser, done.run_folders[-1]) as page:
+        expect(page.locator(".read-back")).to_contain_text("40 were deleted and 0 remain")
 
 
 def test_sigterm_during_an_export_leaves_its_run_folder_whole(mock, vw, out, tmp_path):

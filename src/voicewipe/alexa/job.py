@@ -56,6 +56,8 @@ class AlexaJob:
         self.job.result.summary.update(
             account=target.account, marketplace=target.marketplace, site=target.site
         )
+        if journal is not None:  # report.html links the export, its viewer and manifest
+            self.job.result.summary["export_folder"] = str(journal)
         self.signed_in_now = False
         self._sign_ins = 0  # sign-ins made by this run
         # What a flow had found out before its session ended and it ran again: a delete that

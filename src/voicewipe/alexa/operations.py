@@ -15,7 +15,7 @@ from typing import Any
 
 from loguru import logger
 
-from voicewipe.alexa import contracts
+from voicewipe.alexa import contracts, ledger
 from voicewipe.alexa.archive import Archive
 from voicewipe.alexa.autodelete import auto_delete
 from voicewipe.alexa.job import AlexaJob, Deleting
@@ -179,9 +179,28 @@ async def delete(
     # The flow has read the range back: the counts are the site's, and the journal's entry
     # is done with (even when the counts make the command fail).
     try:
-        return _deleted(job, summary, contracts.read(contracts.Deleted, "delete", out))
+        return _deleted(job, summary, _write_ledger(job, archive, history, out, summary))
     finally:
         job.read_back_done()
+
+
+def _write_ledger(
+    job: AlexaJob, archive: Archive, history: str, outputs: dict[str, Any], summary: dict[str, Any]
+) -> contracts.Deleted:
+    """What the read-back no longer lists, of what the check listed before the click, goes to
+    the deletion ledger (`ledger` in the summary). A read-back that never answered confirms
+    nothing: no line."""
+    out = contracts.read(contracts.Deleted, "delete", outputs)
+    if out.remaining is None:
+        logger.warning(f"{history}: the read-back never answered; no deletion written down")
+        summary["ledger"] = None
+        return out
+    earlier = contracts.partial("delete", job.earlier_outputs.get("delete", {}), "checked")
+    left = set(out.left)
+    gone = [k for k in [*(earlier or []), *out.checked] if k not in left]
+    run = job.job.folder.path.name
+    summary["ledger"] = ledger.confirmed(archive.root, history, gone, run, job.summary)
+    return out
 
 
 def _deleted(job: AlexaJob, summary: dict[str, Any], out: contracts.Deleted) -> dict[str, Any]:

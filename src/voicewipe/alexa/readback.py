@@ -16,7 +16,7 @@ from typing import Any
 
 from loguru import logger
 
-from voicewipe.alexa import contracts, journal
+from voicewipe.alexa import contracts, journal, ledger
 from voicewipe.alexa.archive import Archive
 from voicewipe.alexa.job import AlexaJob
 
@@ -29,10 +29,15 @@ async def read_back_pending(job: AlexaJob, archive: Archive) -> None:
     """Each deletion a stopped run had sent, read back and said once (then forgotten)."""
     for entry in journal.pending(archive.root):
         checked = set(entry.get("checked") or [])
-        remaining = await _remaining(job, archive, entry, checked)
-        if remaining is None:
+        still = await _remaining(job, archive, entry, checked)
+        if still is None:
             continue  # the history could not be listed: the entry waits for another run
+        remaining = len(still)
         deleted = len(checked) - remaining
+        # Written down in the ledger as the stopped run's deletions: it sent them.
+        stopped_run = Path(str(entry.get("run") or job.job.folder.path)).name
+        gone = [key for key in entry.get("checked") or [] if key not in still]
+        ledger.record(archive.root, str(entry.get("history") or "voice"), gone, stopped_run)
         said = {
             "at": entry.get("at"),
             "run_folder": entry.get("run"),
@@ -53,19 +58,21 @@ async def read_back_pending(job: AlexaJob, archive: Archive) -> None:
 
 async def _remaining(
     job: AlexaJob, archive: Archive, entry: dict[str, Any], checked: set[str]
-) -> int | None:
-    """How many of `checked` the site still lists in the entry's range (None: it could not
-    be listed), read again while that still falls."""
+) -> set[str] | None:
+    """Those of `checked` the site still lists in the entry's range (None: it could not be
+    listed), read again while their number still falls."""
     counts: list[int] = []
+    still: set[str] = set()
     for _ in range(_READS):
         present = await _listed(job, archive, entry)
         if present is None:
             return None
-        counts.append(len(checked & present))
+        still = checked & present
+        counts.append(len(still))
         if counts[-1] == 0 or counts[-_STEADY:] == [counts[-1]] * _STEADY:
             break
         await asyncio.sleep(_AGAIN_S)
-    return counts[-1]
+    return still
 
 
 async def _listed(job: AlexaJob, archive: Archive, entry: dict[str, Any]) -> set[str] | None:

@@ -185,6 +185,13 @@ class StepModel(Model):
         description="not listed on the terminal when it succeeds (a step run for each of "
         "thousands of items); still in run.json and the log file",
     )
+    # Which screenshots prove what a run did is the flow's word, not the report's guess.
+    proof: Annotated[Raw, Field(min_length=1, max_length=80)] | None = Field(
+        None,
+        description="what this step's screenshot proves, shown with its phase in report.html: "
+        "history-before, confirm-dialog, history-after, setting-saved, signed-in, or a short "
+        "caption; the step always keeps its screenshot",
+    )
 
     _location: Location = PrivateAttr(default=Location("<flow>", 0, 0))
 

@@ -1,10 +1,12 @@
-"""report.html: the page a person opens after a run.
+"""report.html: the page a person opens after a run, as proof of what it did.
 
-One self-contained file (it works offline, straight from disk, and still shows everything if
-copied elsewhere): the command's summary, the problems first and in red, then every step in
-order with its screenshot as a thumbnail that enlarges on click, its duration, outcome and the
-flow file and line. Screenshots are embedded once each (a step that reused the previous
-picture points at the same one), so a run of thousands of steps stays a few megabytes.
+One self-contained file (it works offline, straight from disk): one sentence of what
+happened (reporting.sentence), links to the export, its viewer, its manifest and the run
+folder, then each phase (sign-in, export, check, delete, auto-delete) with what the summary
+says of it and the screenshots the flows mark as its proof, the chart of what was deleted
+per month and per device (from the deletion ledger), and last every step, grouped by phase
+and flow, collapsed, the internal ones hidden unless asked. Each distinct picture is embedded
+once; a step shows one only where the page changed.
 
 Everything shown comes from run.json's data, which is built from redacted values; the
 template escapes all of it (autoescape), so a transcript cannot inject markup.
@@ -13,20 +15,36 @@ template escapes all of it (autoescape), so a transcript cannot inject markup.
 from __future__ import annotations
 
 import base64
+import os
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from voicewipe.fsutil import write_atomic
+from voicewipe.reporting import chart, facts, phases, sentence
 
-OUTCOME_WORDS = {
-    "ok": "finished",
-    "rehearsal": "rehearsal: stopped before the first destructive step, nothing changed",
-    "failed": "failed",
-    "interrupted": "interrupted",
-}
+# A mark in every report, so that `voicewipe report FILE` can tell one of ours.
+GENERATOR = "voicewipe report"
+
+OUTCOME_WORDS = MappingProxyType(
+    {
+        "ok": "Finished",
+        "rehearsal": "Rehearsal: nothing was deleted or changed",
+        "failed": "Failed",
+        "interrupted": "Interrupted",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    href: str
+    exists: bool
 
 
 @cache
@@ -39,12 +57,12 @@ def _environment() -> Environment:
     )
 
 
-def _images(folder: Path, steps: list[dict[str, Any]]) -> dict[str, str]:
-    """Each distinct screenshot, by SHA-256, as a data: URI (embedded once)."""
+def _images(folder: Path, steps: list[dict[str, Any]], wanted: set[str]) -> dict[str, str]:
+    """Each picture the page shows, by SHA-256, as a data: URI (embedded once)."""
     images: dict[str, str] = {}
     for step in steps:
         digest, name = step.get("screenshot_sha256"), step.get("screenshot")
-        if not digest or not name or digest in images:
+        if not digest or not name or digest in images or digest not in wanted:
             continue
         path = folder / name
         if path.is_file():
@@ -52,25 +70,56 @@ def _images(folder: Path, steps: list[dict[str, Any]]) -> dict[str, str]:
     return images
 
 
-# Steps listed first, above the whole run: what failed, what a person had to put right, what
-# went wrong but was optional, and where a rehearsal stopped.
-_PROBLEMS = ("failed", "retried", "optional-failed", "rehearsed", "interrupted")
+def _links(folder: Path, summary: dict[str, Any]) -> list[Link]:
+    """Relative links (they work wherever the output folder is opened from disk): the export
+    viewer (written by another part of voicewipe; linked even before it exists), the
+    manifest, the export folder and the run folder."""
+    found = summary.get("export_folder") or (summary.get("export") or {}).get("folder")
+    links = []
+    if found:
+        export = Path(str(found))
+        for label, path in (
+            ("the export, in its viewer", export / "index.html"),
+            ("manifest.json", export / "manifest.json"),
+            ("the deletion ledger", export / "deletions.jsonl"),
+            ("the export folder", export),
+        ):
+            links.append(Link(label, _relative(path, folder), path.exists()))
+    links.append(Link("the run folder", "./", True))
+    return links
+
+
+def _relative(path: Path, start: Path) -> str:
+    relative = os.path.relpath(path.resolve(), start.resolve())
+    return Path(relative).as_posix() + ("/" if path.is_dir() else "")
 
 
 def render_report(folder: Path, data: dict[str, Any]) -> str:
     steps = list(data.get("steps", []))
-    problems = [s for s in steps if s.get("outcome") in _PROBLEMS]
+    summary = data.get("summary") or {}
+    grouped = phases.build(data)
+    wanted = {p.shot for phase in grouped for p in phase.proofs}
+    every = [(phase.key, s) for phase in grouped for run in phase.runs for s in run.steps]
+    wanted |= {s.shot for _, s in every if s.shot}
+    problems = [s for _, s in every if s.outcome in phases.PROBLEMS]
     return (
         _environment()
         .get_template("report.html")
         .render(
             run=data,
-            folder=folder,
-            steps=steps,
+            generator=GENERATOR,
+            headline=sentence.headline(data, phases.phase_of(grouped)),
+            phases=grouped,
             problems=problems,
-            images=_images(folder, steps),
+            # The phases whose steps are shown open: where the run stopped.
+            stopped_in={k for k, s in every if s.outcome in ("failed", "rehearsed", "interrupted")},
+            said={p.key: facts.SAYS[p.key](summary) for p in grouped if p.key in facts.SAYS},
+            chart=chart.chart(summary),
+            links=_links(folder, summary),
+            images=_images(folder, steps, wanted),
             outcome_words=OUTCOME_WORDS,
-            summary=data.get("summary") or {},
+            summary=summary,
+            folder=folder,
         )
     )
 

@@ -74,6 +74,7 @@ class StepRecord:
     screenshot: str | None = None
     screenshot_sha256: str | None = None
     message: str | None = None
+    proof: str | None = None  # what its screenshot proves (the step's `proof`), for the report
     details: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:

@@ -50,7 +50,8 @@ class Pictures:
         """A picture for this step: taken now when forced (a failure, a rehearsal), else with
         the next one (see take). Steps still waiting for theirs share a forced one: no action
         came between them."""
-        if not self.enabled or (not step.screenshot and not force):
+        # A step whose picture is a proof (its `proof`) keeps it, whatever `screenshot` says.
+        if not self.enabled or (not step.screenshot and not force and step.proof is None):
             return
         if not force:
             self._waiting.append(record)

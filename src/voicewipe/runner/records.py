@@ -71,6 +71,7 @@ class Records:
             parent=parent,
             started=time.monotonic(),
             destructive=step.destructive,
+            proof=step.proof,
         )
         self.records.append(record)
         self._running[record.number] = record
@@ -91,7 +92,7 @@ class Records:
         if (
             not step.quiet
             or record.outcome != "ok"
-            or (self.screenshots and step.screenshot)  # it waits for a picture
+            or (self.screenshots and (step.screenshot or step.proof is not None))  # a picture
             or record.screenshot is not None
             or record.number in self._kept_below
         ):

@@ -70,6 +70,9 @@ class Job:
         self.folder = RunFolder.create(options.out_dir, name, self.started)
         self.result = RunResult("failed", self.folder.path, [])
         self.flows: list[dict[str, str]] = []  # each flow run: name and file
+        # Each flow run: the step number it began after, and the history it was given (the
+        # Alexa flows' `history` input), for the report's phases.
+        self._flow_after: list[tuple[int, str | None]] = []
         self._clock = time.monotonic()
         self._sink: int | None = None
         self._session_cm: Any = None
@@ -112,6 +115,11 @@ class Job:
         """Run one flow in this job's browser; returns its outputs."""
         assert self._runner is not None, "the job has not started"
         self.flows.append({"name": flow.name, "file": flow.file})
+        records = self._runner.records
+        history = inputs.get("history")
+        self._flow_after.append(
+            (records[-1].number if records else 0, history if isinstance(history, str) else None)
+        )
         logger.debug(f"flow {flow.name} ({flow.file})")
         scope = Scope({**inputs, "run": self._run_info(flow)})
         origins = render_origins(flow, scope)
@@ -212,7 +220,11 @@ class Job:
             "flow": self.name,
             # The flow file, when the run was one flow (`voicewipe run`); `flows` lists them all.
             "file": self.flows[0]["file"] if len(self.flows) == 1 else None,
-            "flows": self.flows,
+            # Each flow run, and the step it began after: report.html's phases.
+            "flows": [
+                {**flow, "after_step": after, "history": history}
+                for flow, (after, history) in zip(self.flows, self._flow_after, strict=True)
+            ],
             "started": self.started.isoformat(),
             "finished": datetime.now(UTC).isoformat(),
             "duration_ms": int((time.monotonic() - self._clock) * 1000),
