@@ -176,6 +176,8 @@ def execute(
         viewer = _write_viewer(args, name, archive)
     report = _report(name, job, target, error)
     _print_summary(args, {**report, "viewer": str(viewer)} if viewer else report)
+    if viewer and not args.json:
+        print(f"Browse the export: {viewer}")
     if error is not None:
         raise error
     return ExitCode.OK

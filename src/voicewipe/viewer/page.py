@@ -84,7 +84,8 @@ def columns(folder: ExportFolder) -> dict[str, Any]:
 def embedded_json(value: Any) -> bytes:
     """JSON that can sit inside a <script> element: no `<` in it, so no `</script>` or `<!--`
     in a transcript ends the element (JSON reads \\u003c as `<` again)."""
-    return orjson.dumps(value).replace(b"<", b"\\u003c")
+    data = orjson.dumps(value)
+    return data.replace(b"<", b"\\u003c") if b"<" in data else data  # a copy only if need be
 
 
 @cache

@@ -9,6 +9,7 @@ not a whole record is skipped and said so in `notes`, never a reason to show not
 from __future__ import annotations
 
 import bisect
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,8 +140,9 @@ def _recording(history: str, line: dict[str, Any]) -> Recording:
         key=str(line["record_key"]),
         timestamp_ms=int(line["timestamp_ms"]),
         timestamp=str(line["timestamp"]),
-        device=_text(line.get("device")),
-        speaker=speaker,
+        # A device's or speaker's name once in memory, not once per record (100,000 of them).
+        device=sys.intern(_text(line.get("device"))),
+        speaker=sys.intern(speaker),
         transcript=_text(line.get("transcript")) or _text(line.get("replacement_text")),
         reply=_text(line.get("response")),
         audio=_text(line.get("audio")) if line.get("has_audio") else "",

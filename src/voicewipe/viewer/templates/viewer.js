@@ -53,8 +53,10 @@
       }
     }
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    $("about").textContent = data.marketplace + " · exported by voicewipe " + data.version +
-      ", last updated " + (data.updated || "?") + " · times in your time zone (" + zone + ")";
+    const updated = data.updated ? stampFmt.format(new Date(data.updated)) : "?";
+    $("about").textContent = data.marketplace + " · exported by voicewipe " + data.version + ", last updated " +
+      updated + " · times in your time zone (" + zone + ") · exported: when voicewipe saved it; deleted: " +
+      "when voicewipe deleted it from Amazon";
     notes();
   }
 
@@ -167,10 +169,10 @@
     list.replaceChildren(rows);
   }
 
-  function time(cls, iso, text) {
+  function time(cls, iso, text, what) {
     const node = el("time", cls, text);
     node.dateTime = iso;
-    node.title = iso;
+    node.title = (what ? what + " " : "") + iso;
     return node;
   }
 
@@ -201,11 +203,11 @@
     const box = el("div", "life");
     const exported = S[C.e[i]], deleted = S[C.z[i]];
     const ex = el("div", "exported", "exported ");
-    ex.append(exported ? time("", exported, stampFmt.format(new Date(exported))) : "(not in a finished listing)");
+    ex.append(exported ? time("", exported, stampFmt.format(new Date(exported)), "exported") : "(not in a finished listing)");
     box.append(ex);
     if (deleted) {
-      const gone = el("div", "gone", "deleted from Amazon ");
-      gone.append(time("", deleted, stampFmt.format(new Date(deleted))));
+      const gone = el("div", "gone", "deleted ");
+      gone.append(time("", deleted, stampFmt.format(new Date(deleted)), "deleted from Amazon"));
       box.append(gone);
     }
     return box;
