@@ -215,3 +215,23 @@ def test_an_unknown_format_is_one_line(tmp_path):
         "are json, csv, text (comma-separated)"
     )
     assert result.err.count("\n") == 1
+
+
+def test_a_manifest_of_the_wrong_shape_still_shows_the_history_files(folder):
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["histories"] = {"voice": ["not", "a", "section"], "../../elsewhere": {}}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    read = read_export(folder)
+    assert [(h.name, h.records, h.manifest_records) for h in read.histories] == [
+        ("smart-home", 1, None),
+        ("voice", 33, None),
+    ]
+    assert {r.exported for r in read.recordings} == {""}  # no listing vouches for them
+
+
+def test_open_of_a_damaged_manifest_is_one_line(folder):
+    (folder / "manifest.json").write_text("{not json")
+    result = run_cli("open", str(folder), "--no-browser")
+    assert result.code == 2
+    assert result.err.startswith(f"voicewipe: {folder / 'manifest.json'} is damaged (")
+    assert result.err.count("\n") == 1

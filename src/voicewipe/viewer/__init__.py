@@ -15,6 +15,7 @@ from pathlib import Path
 
 from loguru import logger
 
+from voicewipe.errors import VoicewipeError
 from voicewipe.fsutil import atomic_writer
 from voicewipe.viewer.formats import CSV_FILE, FORMATS, TEXT_FILE, WRITERS
 from voicewipe.viewer.page import VIEWER_FILE, page_parts
@@ -54,8 +55,8 @@ def stale(account_folder: Path) -> bool:
 def after_command(account_folder: Path, formats: Iterable[str] = ()) -> Path | None:
     """At the end of a command that may have written into the export: the viewer again, and
     the formats asked for and those already there (so that a CSV written once stays current).
-    None when the folder holds no export. A viewer that cannot be written is said, not fatal:
-    the export itself is whole."""
+    None when the folder holds no export. A viewer that cannot be written is said, never the
+    command's failure: the export itself is whole and verified by then."""
     if not (account_folder / MANIFEST).is_file():
         return None
     present = [name for name, file in FORMATS.items() if (account_folder / file).is_file()]
@@ -63,9 +64,13 @@ def after_command(account_folder: Path, formats: Iterable[str] = ()) -> Path | N
         folder = read_export(account_folder)
         write_formats(account_folder, [*formats, *present], folder)
         return write_viewer(account_folder, folder)
-    except OSError as error:
+    except (OSError, VoicewipeError) as error:
         logger.warning(f"could not write the export's viewer: {error}")
-        return None
+    except Exception as error:  # a bug of the viewer's: in the log, and the export stands
+        from voicewipe.logs import log_bug
+
+        logger.warning(f"could not write the export's viewer (a bug; see {log_bug(error)})")
+    return None
 
 
 __all__ = [

@@ -9,6 +9,7 @@ not a whole record is skipped and said so in `notes`, never a reason to show not
 from __future__ import annotations
 
 import bisect
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from voicewipe.alexa.archive_index import history_file
 from voicewipe.alexa.archive_manifest import read_manifest
 
 DELETIONS = "deletions.jsonl"
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")  # a history's name (the manifest's schema)
 MANIFEST = "manifest.json"
 
 
@@ -78,11 +80,12 @@ def read_export(root: Path) -> ExportFolder:
         updated=str(manifest.get("updated") or ""),
     )
     deleted = _deletions(root / DELETIONS, folder.notes)
-    for name, ranges in _histories(root, manifest).items():
+    sections = _sections(manifest)
+    for name, ranges in _histories(root, sections).items():
         path = root / history_file(name)
         if not path.is_file():
             continue
-        said = manifest.get("histories", {}).get(name, {}).get("records")
+        said = sections.get(name, {}).get("records")
         found = list(_records(path, name, folder.notes))
         _stamp(found, ranges, deleted)
         folder.recordings += found
@@ -97,13 +100,25 @@ def read_export(root: Path) -> ExportFolder:
     return folder
 
 
-def _histories(root: Path, manifest: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+def _sections(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The manifest's section of each history (a hand edit may have left anything there)."""
+    histories = manifest.get("histories")
+    if not isinstance(histories, dict):
+        return {}
+    return {
+        name: part
+        for name, part in histories.items()
+        if isinstance(part, dict) and _NAME.fullmatch(str(name))  # a file name, never a path
+    }
+
+
+def _histories(root: Path, sections: dict[str, dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """Each history the folder holds, with the ranges the manifest lists for it: the
     manifest's, then any history file it does not name (a run killed before its first save)."""
-    named = {
-        str(name): list(part.get("ranges", [])) if isinstance(part, dict) else []
-        for name, part in dict(manifest.get("histories", {})).items()
-    }
+    named = {}
+    for name, part in sections.items():
+        ranges = part.get("ranges")
+        named[name] = list(ranges) if isinstance(ranges, list) else []
     for path in sorted(root.glob("*-history.jsonl")):
         named.setdefault(path.name.removesuffix("-history.jsonl"), [])
     return named
