@@ -79,8 +79,14 @@ def read_export(root: Path) -> ExportFolder:
         site=str(manifest.get("site") or ""),
         updated=str(manifest.get("updated") or ""),
     )
+    # What the viewer needs of each history's section: its 100,000 audio files' entries are
+    # let go before the records are read, so the two are never in memory together.
+    sections = {
+        name: {"ranges": part.get("ranges"), "records": part.get("records")}
+        for name, part in _sections(manifest).items()
+    }
+    del manifest
     deleted = _deletions(root / DELETIONS, folder.notes)
-    sections = _sections(manifest)
     for name, ranges in _histories(root, sections).items():
         path = root / history_file(name)
         if not path.is_file():
