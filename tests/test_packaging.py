@@ -78,8 +78,9 @@ def test_the_wheel_holds_every_shipped_flow_and_the_schema_they_name(wheel):
     assert naming >= 8
 
 
-def test_the_wheel_holds_the_mock_site_and_the_report_template(wheel):
-    folders = ["mock/templates", "mock/static", "mock/locales", "reporting/templates"]
+def test_the_wheel_holds_the_mock_site_and_the_report_and_viewer_templates(wheel):
+    folders = ["mock/templates", "mock/static", "mock/locales", "reporting/templates",
+               "viewer/templates"]  # fmt: skip
     for folder in folders:
         files = [p for p in (PACKAGE / folder).iterdir() if p.is_file()]
         assert files, folder

@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schedule": ("schedule", "run the unattended wipe daily or weekly (cron or systemd)"),
     "notify": ("notify", "send a test message to --notify URLs (or say a scheduled run failed)"),
     "report": ("report", "where the latest run's report.html is (--open to open it)"),
+    "open": ("open", "browse the latest export (its index.html) in the web browser"),
     "credentials": ("credentials", "the Amazon password in the OS keyring: set, status, forget"),
     "run": ("run", "run a YAML flow"),
     "validate": ("validate", "check flow files without a browser"),

@@ -174,7 +174,11 @@ def execute(
             error = failed
         if options.stop.requested and job.job.result.error is not None:
             error = job.job.result.error
-    _print_summary(args, _report(name, job, target, error))
+        viewer = _write_viewer(args, name, archive)
+    report = _report(name, job, target, error)
+    _print_summary(args, {**report, "viewer": str(viewer)} if viewer else report)
+    if viewer and not args.json:
+        print(f"Browse the export: {viewer}")
     if error is not None:
         raise error
     return ExitCode.OK
@@ -203,6 +207,16 @@ def _open_export(
         read_back=read_back,
         place=target.place,
     )
+
+
+def _write_viewer(args: argparse.Namespace, name: str, archive: Archive) -> Path | None:
+    """The export's index.html (and the --format files), written last: after the run and its
+    deletion ledger, while the folder is still locked."""
+    if name == "login":
+        return None
+    from voicewipe.viewer import after_command
+
+    return after_command(archive.root, getattr(args, "format", None) or ())
 
 
 def _report(

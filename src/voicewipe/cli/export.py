@@ -30,7 +30,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--until", metavar="DATE", help="last day (YYYY-MM-DD); default: today")
     parser.add_argument("--no-audio", action="store_true", help="transcripts only, no audio")
     parser.add_argument("--what", default="voice", metavar="HISTORY", help=HISTORIES_HELP)
+    add_format_argument(parser)
     add_common_arguments(parser, destructive=False)
+
+
+# The extra formats, written beside the JSON lines (which are always written: they are what
+# the export is verified by); "json" alone changes nothing.
+FORMAT_CHOICES = ("json", "csv", "text")
+
+
+def formats(text: str) -> list[str]:
+    """`--format csv,text` -> ["csv", "text"] (json dropped: it is always written)."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in FORMAT_CHOICES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: the formats are {', '.join(FORMAT_CHOICES)} (comma-separated)"
+        )
+    return [name for name in names if name != "json"]
+
+
+def add_format_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        type=formats,
+        action="extend",
+        default=[],
+        metavar="FORMAT",
+        help="also write csv (recordings.csv) and/or text (transcripts.txt) beside the JSON "
+        "lines, which are always written; e.g. --format csv,text",
+    )
 
 
 def period_of(args: argparse.Namespace) -> object:
