@@ -1,6 +1,11 @@
 """Logging: loguru sinks, configured only at the CLI entry point, all behind one redaction filter.
 
-The terminal gets one human line per step; the run folder gets the full log (rotated at
+The terminal gets the lines a person reads: a command's phases and what each found (the
+commands say those), warnings and errors. The engine's own account of a run (one line per
+step, bound `detail=True`, and a flow's `log` steps, which a command's terminal display says
+in its phase's words) shows there only with -v, or for `voicewipe run`, which has no phases.
+On a terminal the lines go through one rich Console (SCREEN.console), so that they print
+above a command's live display, never into it. The run folder gets the full log (rotated at
 20 MB, one kept: whatever a loop does, a run's log holds at most 40 MB); the user's log
 file (rotated at 5 MB, five kept) gets the info lines of every run, and the traceback of a bug
 (an unexpected exception). Every sink is added through
@@ -13,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import traceback
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +28,8 @@ from loguru import logger
 from voicewipe.redact import redact
 
 if TYPE_CHECKING:
-    from loguru import Record
+    from loguru import Message, Record
+    from rich.console import Console
 
 TERMINAL_FORMAT = "<level>{message}</level>"
 FILE_FORMAT = "{time:YYYY-MM-DD HH:mm:ss.SSS} | {level: <7} | {message}"
@@ -95,13 +102,62 @@ def add_sink(sink: Any, *, level: str, fmt: str, **options: Any) -> int:
     if isinstance(sink, str | Path) and "rotation" not in options:
         cap = options.pop("cap", RUN_LOG_BYTES)
         sink = _LogFile(Path(sink), options.pop("encoding", "utf-8"), cap)
-    return logger.add(sink, level=level, format=fmt, filter=_redacting_filter, **options)
+    shown = options.pop("filter", None)
+
+    def passes(record: Record) -> bool:
+        # Redacted first, whatever the sink's own filter then lets through.
+        return _redacting_filter(record) and (shown is None or bool(shown(record)))
+
+    return logger.add(sink, level=level, format=fmt, filter=passes, **options)
 
 
-def setup_terminal_logging(*, verbose: bool) -> None:
-    """The terminal, and the user's rotating log file (what cron runs leave behind)."""
+@dataclass
+class _Screen:
+    """The terminal the log lines go to, when stderr is one: its rich Console, which a live
+    display must share (a line printed past it would land inside the display)."""
+
+    console: Console | None = None
+
+
+SCREEN = _Screen()
+# The module of a flow's `log` steps: said by a command's display, in its phase's words.
+_LOG_STEPS = "voicewipe.steps.log"
+_STYLES = {"WARNING": "yellow", "ERROR": "bold red", "CRITICAL": "bold red", "DEBUG": "dim"}
+
+
+def for_a_person(record: Record) -> bool:
+    """Whether a line is for the person at the terminal (not the engine's account of its
+    steps): warnings and errors always are."""
+    if record["level"].no >= logger.level("WARNING").no:
+        return True
+    return not record["extra"].get("detail") and record["name"] != _LOG_STEPS
+
+
+def _console_sink(console: Console) -> Any:
+    from rich.text import Text
+
+    def write(message: Message) -> None:
+        level = message.record["level"].name
+        console.print(Text(str(message).rstrip("\n"), style=_STYLES.get(level, "")))
+
+    return write
+
+
+def setup_terminal_logging(*, verbose: bool, steps: bool = True) -> None:
+    """The terminal, and the user's rotating log file (what cron runs leave behind).
+    `steps`: the step lines show on the terminal (a command without phases); with `verbose`
+    they always do, and the debug lines too."""
     logger.remove()
-    add_sink(sys.stderr, level="DEBUG" if verbose else "INFO", fmt=TERMINAL_FORMAT, colorize=None)
+    level = "DEBUG" if verbose else "INFO"
+    shown = {"filter": for_a_person} if not (verbose or steps) else {}
+    SCREEN.console = None
+    if sys.stderr.isatty():
+        from rich.console import Console
+
+        SCREEN.console = Console(stderr=True, highlight=False)
+        add_sink(_console_sink(SCREEN.console), level=level, fmt=TERMINAL_FORMAT, **shown)
+    else:
+        add_sink(sys.stderr, level=level, fmt=TERMINAL_FORMAT, colorize=None, **shown)
     try:
         add_sink(
             user_log_file(),

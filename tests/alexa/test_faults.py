@@ -413,6 +413,13 @@ def _run_folder(run: Voicewipe) -> Path:
     return Path(named[-1].removeprefix("report: ")).parent
 
 
+def _run_logs(out: Path, but: frozenset[Path] = frozenset()) -> str:
+    """The run folders' logs (every step line is there; the terminal says the phases), but
+    those in `but`."""
+    logs = set((out / "runs").glob("*/voicewipe.log")) - but if (out / "runs").is_dir() else set()
+    return "".join(log.read_text(encoding="utf-8", errors="replace") for log in sorted(logs))
+
+
 def _journal(out: Path) -> Path:
     return invariants.archive_of(out) / "pending-deletions.json"
 
@@ -425,7 +432,7 @@ def test_ctrl_c_just_past_the_confirm_click_is_read_back_by_the_next_run(
     args = ["delete", "--all", "--yes", "--site", mock.url, "--out", str(out)]
     run = Voicewipe(args, state=tmp_path / "state", log=tmp_path / "delete.log")
     try:
-        _wait_for(run, lambda: "✓ Confirm" in run.err, "confirm click")
+        _wait_for(run, lambda: "✓ Confirm" in _run_logs(out), "confirm click")
         data = _stopped(run, signal.SIGINT, group=True, where="just past the confirm click")
     finally:
         run.end()
@@ -517,15 +524,16 @@ def test_signalled_at_random_points_then_run_again(mock, vw, out, tmp_path, comm
     for point in range(SIGNAL_POINTS):
         after = rng.uniform(2.0, 14.0)
         summary = tmp_path / f"summary-{point}.json"
+        earlier = frozenset((out / "runs").glob("*/voicewipe.log"))
         run = Voicewipe(
             args, state=tmp_path / "state", log=tmp_path / f"signal-{point}.log", out=summary
         )
         try:
             if run.run_for(after):
                 where = f"{command}, {after:.1f} s in"
-                begun = f"run {command} -> " in run.err  # its run folder
+                begun = f"run {command} -> " in _run_logs(out, earlier)  # its run folder
                 code, took = run.interrupt(signum, group=signum == signal.SIGINT)
-                if code in (0, -signum) and "done: " in run.err:
+                if code in (0, -signum) and "done: " in _run_logs(out, earlier):
                     pass  # it had finished its work and was ending when the signal came
                 elif begun:
                     _said_stopped(run, signum, code, took, where)

@@ -17,7 +17,7 @@ from loguru import logger
 from voicewipe.alexa import contracts
 from voicewipe.alexa.archive import Archive, now_iso
 from voicewipe.alexa.job import AlexaJob
-from voicewipe.alexa.progress import listing_progress
+from voicewipe.alexa.progress import Listing
 from voicewipe.errors import StepFailed
 from voicewipe.fsutil import write_json_atomic
 from voicewipe.runner.runner import Rehearsal
@@ -45,7 +45,7 @@ async def auto_delete(
         else {}
     )
     try:
-        with listing_progress(job, "checking the settings"):
+        with job.terminal.phase(Listing("auto-delete", words="older recordings listed")):
             outputs = await job.flow(
                 "auto-delete",
                 keep=keep or "",
@@ -66,6 +66,7 @@ async def auto_delete(
     out = contracts.read(contracts.Settings, "auto-delete", outputs)
     _settings_read(summary, archive, out)
     _check_settings(summary, out, keep, deletion_by_voice, improve_alexa)
+    logger.info(f'auto-delete: "{out.retention_label}" ({out.retention}), read back from the page')
     return summary
 
 

@@ -18,7 +18,9 @@ from typing import Any
 from loguru import logger
 
 from voicewipe.alexa import contracts, journal, sessions, sitefiles
+from voicewipe.alexa.progress import SigningIn
 from voicewipe.alexa.target import Target
+from voicewipe.alexa.terminal import Terminal
 from voicewipe.errors import SiteFailing, StepFailed
 from voicewipe.flow.inputs import bind_inputs
 from voicewipe.runner.context import RunOptions, StepContext
@@ -45,9 +47,16 @@ class Deleting:
 
 class AlexaJob:
     def __init__(
-        self, name: str, target: Target, options: RunOptions, *, journal: Path | None = None
+        self,
+        name: str,
+        target: Target,
+        options: RunOptions,
+        *,
+        journal: Path | None = None,
+        terminal: Terminal | None = None,
     ) -> None:
         self.target = target
+        self.terminal = terminal or Terminal()  # the phases, as the person sees them
         self.options = options = replace(options, before_destructive=self._before_destructive)
         self.journal = journal  # the export folder, where pending deletions are written down
         self.deleting: Deleting | None = None
@@ -71,6 +80,7 @@ class AlexaJob:
 
     async def __aenter__(self) -> AlexaJob:
         await self.job.__aenter__()
+        self.terminal.listen(self.job.runner)
         try:
             self.signed_in_now = await self._sign_in()
             if self.signed_in_now:
@@ -84,13 +94,14 @@ class AlexaJob:
 
     async def _sign_in(self) -> bool:
         """Open Alexa Privacy, signing in if the session has ended; True if it had."""
-        outputs = await self._run(
-            "sign-in",
-            signin_origins=list(self.target.signin_origins),
-            email=self.target.account,
-            password=self.target.password,
-            totp_secret=self.target.totp_secret,
-        )
+        with self.terminal.phase(SigningIn()):
+            outputs = await self._run(
+                "sign-in",
+                signin_origins=list(self.target.signin_origins),
+                email=self.target.account,
+                password=self.target.password,
+                totp_secret=self.target.totp_secret,
+            )
         await self._save_session()
         signed_in = contracts.read(contracts.SignedIn, "sign-in", outputs).signed_in
         self._sign_ins += signed_in

@@ -20,7 +20,8 @@ from voicewipe.alexa.archive import Archive
 from voicewipe.alexa.autodelete import auto_delete
 from voicewipe.alexa.job import AlexaJob, Deleting
 from voicewipe.alexa.pipeline import list_and_fetch, part_file
-from voicewipe.alexa.progress import deletion_progress
+from voicewipe.alexa.progress import Deleting as Deletion
+from voicewipe.alexa.progress import Phase
 from voicewipe.errors import SafetyRefusal, StepFailed
 from voicewipe.runner.runner import Rehearsal
 
@@ -99,8 +100,9 @@ async def export(
     reported = found.count
     summary.update(reported=reported, new=listed.new)
     listed_range = archive.add_range(history, period.start_ms, found.end_ms, reported)
-    check = archive.check_audio(history)  # every file read again: the export's verification
-    archive.save()
+    with job.terminal.phase(Phase(f"checking the {history} export")):
+        check = archive.check_audio(history)  # every file read again: the export's verification
+        archive.save()
     (job.options.out_dir / part_file(where, history, period.start_ms, period.end_ms)).unlink(
         missing_ok=True
     )
@@ -119,7 +121,15 @@ async def export(
         and (not audio or not check.pending),
         manifest=str(archive.manifest_path),
     )
+    logger.info(_checked(summary))
     return summary
+
+
+def _checked(part: dict[str, Any]) -> str:
+    """The export of a history as its check found it on disk, in one line."""
+    files = f", {part['with_audio']} audio files read again" if part["with_audio"] else ""
+    verdict = "verified" if part["verified"] else "NOT verified"
+    return f"{part['history']}: export checked, {part['records']} records{files}: {verdict}"
 
 
 # --- delete -----------------------------------------------------------------------------------
@@ -157,7 +167,7 @@ async def delete(
     name = f"{job.job.folder.path.name}-{history}-{period.start_ms}-{period.end_ms}"
     job.deleting = Deleting(name, history, scope, period.start_ms, summary)
     try:
-        with deletion_progress(job):
+        with job.terminal.phase(Deletion(f"deleting {history}")):
             out = await job.flow(
                 "delete",
                 history=history,
@@ -217,7 +227,10 @@ def _deleted(job: AlexaJob, summary: dict[str, Any], out: contracts.Deleted) -> 
     said = [n for n in (first_said, out.site_deleted) if n is not None]
     site_deleted = sum(said) if said else None
     unchecked = max(0, site_deleted - deleted) if site_deleted is not None else 0
-    logger.info(f"deleted {deleted} of {len(checked)} recordings (listed, then read back)")
+    logger.info(
+        f"{summary['history']}: deleted {deleted} of {len(checked)} recordings (listed, then "
+        "read back)"
+    )
     summary.update(
         matched=len(checked),
         deleted=deleted,

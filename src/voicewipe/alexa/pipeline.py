@@ -16,17 +16,17 @@ import asyncio
 import contextlib
 import time
 from collections import deque
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from loguru import logger
 
+from voicewipe.alexa import contracts
 from voicewipe.alexa.archive import Archive
 from voicewipe.alexa.archive_index import AudioCheck, LineFile
 from voicewipe.alexa.job import AlexaJob
-from voicewipe.alexa.progress import audio_progress, listing_progress
+from voicewipe.alexa.progress import Audio, Listing
 
 AUDIO_ROUND = 500  # the most downloads one run of audio.yaml takes (one line in run.json)
 ROUNDS_AT_ONCE = 2
@@ -79,11 +79,17 @@ async def list_and_fetch(
     )
     done = Listed(outputs={}, adopted=adopted, before=before, queued=len(queue))
     export = _Export(job, archive, history, audio_dir, audio, lines, listing, queue, done)
-    export.display.enter_context(listing_progress(job, f"listing {history} history"))
+    export.listed = job.terminal.begin(Listing(f"listing {history}"))
     try:
         await export.run()
     finally:
         await export.stop()
+    if done.queued:
+        mb = export.fetching.saved_bytes / 1e6 if export.fetching else 0.0
+        logger.info(
+            f"{history}: audio of {done.fetched} of {done.queued} recordings fetched "
+            f"({mb:.1f} MB saved)"
+        )
     return done
 
 
@@ -102,7 +108,8 @@ class _Export:
     done: Listed
     # The rounds running, and how many recordings each fetches.
     rounds: dict[asyncio.Task[None], int] = field(default_factory=dict)
-    display: ExitStack = field(default_factory=ExitStack)
+    listed: Listing | None = None  # the phases the terminal shows
+    fetching: Audio | None = None
     saved_at: float = 0.0  # time.monotonic() of the last checkpoint
 
     async def run(self) -> None:
@@ -149,12 +156,9 @@ class _Export:
         done = self.done
         done.complete = True
         done.outputs = self.listing.result()  # raises what the listing raised
-        logger.info(f"listed {done.read} records ({done.new} new)")
-        self.display.close()
-        left = len(self.queue) + sum(self.rounds.values())
-        if left:
-            logger.info(f"downloading the audio of {left} recordings")
-            self.display.enter_context(audio_progress(self.job, left))
+        if contracts.read(contracts.Listed, "list", done.outputs).present:
+            logger.info(f"{self.history}: {done.read} records listed ({done.new} new)")
+        self._end_phases(listing=True)
 
     def _start_rounds(self) -> None:
         # Rounds overlap, so that a round's last few downloads (or a first round of one
@@ -165,10 +169,21 @@ class _Export:
             batch = self.archive.items(self.history, keys)
             round_ = _round(self.job, self.archive, self.history, batch, self.audio_dir, self.done)
             self.rounds[asyncio.create_task(round_)] = len(batch)
+            if self.fetching is None:
+                self.fetching = self.job.terminal.begin(Audio(f"{self.history} audio"))
+        if self.fetching is not None:
+            self.fetching.total = self.done.queued  # it grows as the listing goes on
+
+    def _end_phases(self, *, listing: bool = False, audio: bool = False) -> None:
+        if listing and self.listed is not None:
+            self.job.terminal.end(self.listed)
+            self.listed = None
+        if audio and self.fetching is not None:
+            self.job.terminal.end(self.fetching)
 
     async def stop(self) -> None:
-        """The display closed; the listing and any round still running cancelled."""
-        self.display.close()
+        """The phases ended; the listing and any round still running cancelled."""
+        self._end_phases(listing=True, audio=True)
         unfinished: list[asyncio.Task[Any]] = [self.listing, *self.rounds]
         for left_over in unfinished:
             if not left_over.done():
@@ -208,7 +223,7 @@ async def _round(
     hashed = await asyncio.to_thread(archive.hash_audio, batch)
     archive.settle_audio(history, batch, hashed)
     done.fetched += len(batch)
-    logger.info(f"audio: {done.fetched} of {done.queued} fetched")
+    logger.debug(f"audio: {done.fetched} of {done.queued} fetched")
 
 
 def part_file(where: str, history: str, start_ms: int, end_ms: int) -> str:

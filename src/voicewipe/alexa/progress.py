@@ -1,153 +1,150 @@
-"""Progress for long work, on the terminal only: records listed, audio downloaded (count,
-bytes, rate, time left) and entries deleted. When stderr is not a terminal (cron, a pipe, a
-test) there is no display at all: the log lines say the same in words.
+"""The phases of an Alexa command, as a person sees them: signing in, listing a history, its
+audio, checking the export, deleting, setting auto-delete.
 
-Each display listens to the runner (Runner.listeners): finished steps, and running requests
-that report each page of records they have listed. What they look for is the kind of step
-and its details, never a flow's labels, so a mended flow keeps its progress.
+The command says when a phase begins and ends (alexa/terminal.py shows them); what happens
+inside one is counted from the runner's events (Runner.listeners): steps begun, running
+requests that report each page of records they have listed, steps finished. What a phase
+looks at is the kind of step and its details, never a flow's labels, so a mended flow keeps
+its progress. Every number is what the site showed or what was saved on disk.
 """
 
 from __future__ import annotations
 
-import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rich.progress import Progress, ProgressColumn
-
-    from voicewipe.alexa.job import AlexaJob
     from voicewipe.runner.context import StepRecord
 
-Listener = Callable[["StepRecord"], None]
+
+@dataclass
+class Phase:
+    """A phase with nothing to count: its title while it lasts ("checking the voice export")."""
+
+    title: str
+    total: int | None = None  # what `done` counts towards, when known
+    done: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    def seen(self, record: StepRecord) -> str | None:
+        """Count what this step did; a line worth saying on its own, if any."""
+        return None
+
+    def status(self) -> str:
+        """What the phase has done so far, in words."""
+        return self.title
+
+    @property
+    def share(self) -> float | None:
+        """How far along it is (0 to 1), when there is a total."""
+        if not self.total:
+            return None
+        return min(self.done / self.total, 1.0)
 
 
-def _on_terminal(job: AlexaJob) -> bool:
-    # Drawn on stderr, but only when stdout is a terminal too: `--json > file` or a pipe into
-    # a script means nobody is watching this run's output.
-    return job.job.runner is not None and sys.stderr.isatty() and sys.stdout.isatty()
+def _listed(record: StepRecord) -> int | None:
+    """The records a running (or finished) request has listed so far, if it lists them."""
+    if record.kind != "request" or "items" not in record.details:
+        return None
+    return int(record.details["items"])
 
 
-@contextmanager
-def _display(
-    job: AlexaJob, columns: list[ProgressColumn], make_listener: Callable[[Progress], Listener]
-) -> Iterator[None]:
-    runner = job.job.runner
-    if runner is None:
-        yield
-        return
-    from rich.console import Console
-    from rich.progress import Progress
+@dataclass
+class Listing(Phase):
+    """Records listed from the site: windows listed side by side add up."""
 
-    progress = Progress(*columns, console=Console(stderr=True), transient=True)
-    listener = make_listener(progress)
-    with progress:
-        runner.listeners.append(listener)
-        try:
-            yield
-        finally:
-            runner.listeners.remove(listener)
+    words: str = "records"
+    windows: dict[int, int] = field(default_factory=dict)  # records listed, by request step
+
+    def seen(self, record: StepRecord) -> str | None:
+        items = _listed(record)
+        if items is not None:
+            self.windows[record.number] = items
+            self.done = sum(self.windows.values())
+        return None
+
+    def status(self) -> str:
+        return f"{self.title}: {self.done:,} {self.words}"
 
 
-@contextmanager
-def listing_progress(job: AlexaJob, what: str) -> Iterator[None]:
-    """A spinner with the number of records listed so far (one update a page)."""
-    if not _on_terminal(job):
-        yield
-        return
-    from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+@dataclass
+class Audio(Phase):
+    """Audio downloads: how many of `total` (which grows while the listing goes on), the
+    megabytes saved on disk, the rate and the time left at that rate."""
 
-    columns = [
-        SpinnerColumn(),
-        TextColumn(f"{what}: {{task.fields[n]:,}} records"),
-        TimeElapsedColumn(),
-    ]
+    saved_bytes: int = 0
 
-    def listener_for(progress: Progress) -> Listener:
-        task = progress.add_task(what, total=None, n=0)
+    def seen(self, record: StepRecord) -> str | None:
+        if record.kind == "download" and record.outcome == "ok":
+            self.done += 1
+            self.saved_bytes += int(record.details.get("size", 0))
+        return None
 
-        def seen(record: StepRecord) -> None:
-            if record.kind == "request" and "items" in record.details:
-                progress.update(task, n=int(record.details["items"]))
-
-        return seen
-
-    with _display(job, columns, listener_for):
-        yield
+    def status(self) -> str:
+        took = max(time.monotonic() - self.started, 1e-3)
+        mb = self.saved_bytes / 1e6
+        words = (
+            f"{self.title}: {self.done:,} of {self.total or 0:,}, {mb:.1f} MB, {mb / took:.2f} MB/s"
+        )
+        left = (self.total or 0) - self.done
+        if self.done and left > 0:
+            words += f", about {_duration(left * took / self.done)} left"
+        return words
 
 
-@contextmanager
-def audio_progress(job: AlexaJob, total: int) -> Iterator[None]:
-    """A bar for audio downloads: count, megabytes, rate and time left."""
-    if total == 0 or not _on_terminal(job):
-        yield
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+@dataclass
+class Deleting(Phase):
+    """A delete flow: the records its check lists (what the filters cover), then, once a
+    destructive step has acted, how many of them are gone, from each read-back of the range."""
 
-    columns = [
-        TextColumn("downloading audio"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[mb]:.1f} MB, {task.fields[rate]:.2f} MB/s"),
-        TimeRemainingColumn(),
-    ]
+    acted: bool = False
+    windows: dict[int, int] = field(default_factory=dict)
 
-    def listener_for(progress: Progress) -> Listener:
-        task = progress.add_task("audio", total=total, mb=0.0, rate=0.0)
-        started, saved = time.monotonic(), 0
+    def seen(self, record: StepRecord) -> str | None:
+        items = _listed(record)
+        if record.destructive and record.outcome == "ok" and not self.acted:
+            self.acted, self.total, self.done = True, self.done, 0
+        elif items is not None and not self.acted:
+            self.windows[record.number] = items
+            self.done = sum(self.windows.values())
+        elif items is not None and record.outcome == "ok":
+            self.done = max((self.total or 0) - items, 0)
+        return None
 
-        def seen(record: StepRecord) -> None:
-            nonlocal saved
-            if record.kind == "download" and record.outcome == "ok":
-                saved += int(record.details.get("size", 0))
-                mb = saved / 1e6
-                rate = mb / max(time.monotonic() - started, 1e-3)
-                progress.update(task, advance=1, mb=mb, rate=rate)
-
-        return seen
-
-    with _display(job, columns, listener_for):
-        yield
+    def status(self) -> str:
+        if not self.acted:
+            return f"{self.title}: listing what to delete, {self.done:,} so far"
+        return f"{self.title}: {self.done:,} of {self.total or 0:,} gone (read back)"
 
 
-@contextmanager
-def deletion_progress(job: AlexaJob) -> Iterator[None]:
-    """While a delete flow runs: the records its preflight lists (what the filters cover),
-    then, once a destructive step has acted, a bar of how many of them are gone, from each
-    read-back of the range."""
-    if not _on_terminal(job):
-        yield
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+# What each secret the sign-in types is, by its name: the inputs the commands give the flow
+# (password, totp_secret) and a prompt's `into` when the person typed it.
+_SECRETS = (("code", "one-time code"), ("totp", "one-time code"), ("password", "password"))
 
-    columns = [
-        TextColumn("{task.fields[phase]}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    ]
 
-    def listener_for(progress: Progress) -> Listener:
-        task = progress.add_task("delete", total=None, phase="listing what to delete")
-        state: dict[str, Any] = {"covered": 0, "acted": False}
-        windows: dict[int, int] = {}  # records listed so far, by the step listing them
+@dataclass
+class SigningIn(Phase):
+    """The sign-in: each page it answers, said as it is answered."""
 
-        def seen(record: StepRecord) -> None:
-            items = record.details.get("items") if record.kind == "request" else None
-            if record.destructive and record.outcome == "ok":
-                state["acted"] = True
-                progress.update(task, total=state["covered"], completed=0, phase="deleting")
-            elif items is not None and not state["acted"]:
-                windows[record.number] = int(items)  # windows listed side by side add up
-                state["covered"] = sum(windows.values())
-                progress.update(task, completed=state["covered"], phase="listing what to delete")
-            elif items is not None and record.outcome == "ok":
-                gone = max(state["covered"] - int(items), 0)
-                progress.update(task, completed=gone, phase="deleted (read back)")
+    title: str = "signing in"
 
-        return seen
+    def seen(self, record: StepRecord) -> str | None:
+        if record.kind != "fill" or record.outcome != "ok":
+            return None
+        secret = str(record.details.get("secret", ""))
+        if not secret:
+            return f"{self.title}: e-mail address entered"
+        what = next((words for key, words in _SECRETS if key in secret), "a secret")
+        return f"{self.title}: {what} entered"
 
-    with _display(job, columns, listener_for):
-        yield
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+__all__ = ["Audio", "Deleting", "Listing", "Phase", "SigningIn"]

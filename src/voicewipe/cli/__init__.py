@@ -42,6 +42,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+# The commands that say their phases on the terminal (alexa/terminal.py) rather than each
+# step the engine runs; -v shows the steps for them too.
+PHASED = frozenset({"wipe", "export", "delete", "auto-delete", "login", "doctor"})
+_VERBOSE = "show every step and the debug lines on the terminal"
+
+
 class Command(Protocol):
     def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
     def run(self, args: argparse.Namespace) -> int: ...
@@ -68,9 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Export, bulk-delete and auto-delete your Alexa voice history.",
     )
     parser.add_argument("--version", action="version", version=f"voicewipe {__version__}")
-    parser.add_argument(
-        "-v", "--verbose", action="store_true", help="show debug lines on the terminal"
-    )
+    parser.add_argument("-v", "--verbose", action="store_true", help=_VERBOSE)
     sub = parser.add_subparsers(
         dest="command",
         metavar="COMMAND",
@@ -83,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
         # keep heavy imports (playwright, pydantic) inside their run() for that reason.
         command = _load(module)
         p = sub.add_parser(name, help=summary, description=summary)
+        # `voicewipe wipe -v` as well as `voicewipe -v wipe`; SUPPRESS, so that a subcommand
+        # without it leaves the top level's as it was.
+        p.add_argument(
+            "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=_VERBOSE
+        )
         command.add_arguments(p)
         p.set_defaults(_run=command.run)
     return parser
@@ -108,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return ExitCode.INVALID
-        setup_terminal_logging(verbose=args.verbose)
+        setup_terminal_logging(verbose=args.verbose, steps=args.command not in PHASED)
         run = cast(Callable[[argparse.Namespace], int], args._run)
         with notify.around(getattr(args, "notify", []), args.command, _account(args)) as done:
             done.code = run(args)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from voicewipe.alexa.job import AlexaJob
     from voicewipe.alexa.sitefiles import Vocabulary
     from voicewipe.alexa.target import Target, TargetOptions
+    from voicewipe.alexa.terminal import Terminal
 
 Body = Callable[["AlexaJob", "Archive"], Awaitable[object]]
 
@@ -153,7 +154,8 @@ def execute(
     with contextlib.ExitStack() as held, open_target(chosen) as target:
         check_out_folder(args.out)
         archive = _open_export(held, args.out, target, name, read_back)
-        job = AlexaJob(name, target, options, journal=archive.root)
+        terminal = _terminal()
+        job = AlexaJob(name, target, options, journal=archive.root, terminal=terminal)
 
         async def main() -> None:
             try:
@@ -167,7 +169,8 @@ def execute(
                 # A signal stopped it: the job has recorded where, and what it had sent.
 
         try:
-            signals.run(main(), options.stop)
+            with terminal.showing():  # gone before the summary and any error line
+                signals.run(main(), options.stop)
         except Rehearsal:
             pass
         except VoicewipeError as failed:
@@ -182,6 +185,15 @@ def execute(
     if error is not None:
         raise error
     return ExitCode.OK
+
+
+def _terminal() -> Terminal:
+    """The run's live display, when a person watches both stderr and stdout (`--json > file`
+    or a pipe into a script means nobody does): plain lines otherwise."""
+    from voicewipe.alexa.terminal import Terminal
+    from voicewipe.logs import SCREEN
+
+    return Terminal(SCREEN.console if sys.stdout.isatty() else None)
 
 
 def _open_export(

@@ -96,7 +96,7 @@ class Job:
         self._sink = add_sink(
             self.folder.log_file, level="DEBUG", fmt=FILE_FORMAT, encoding="utf-8"
         )
-        logger.info(f"run {self.name} -> {self.folder.path}")
+        logger.bind(detail=True).info(f"run {self.name} -> {self.folder.path}")
         self._session_cm = open_session(self.options, storage_state=self.storage_state)
         try:
             self._session = await self._session_cm.__aenter__()
@@ -265,7 +265,9 @@ _nothing = contextlib.nullcontext
 
 def _say_outcome(result: RunResult) -> None:
     if result.outcome == "ok":
-        logger.info(f"done: {len(result.records)} steps; run folder {result.folder}")
+        logger.bind(detail=True).info(
+            f"done: {len(result.records)} steps; run folder {result.folder}"
+        )
     elif result.outcome == "rehearsal":
         step = result.rehearsed
         assert step is not None

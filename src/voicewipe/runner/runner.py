@@ -47,8 +47,9 @@ class Runner:
         # A Playwright trace records typed text and the page's inputs: once a secret has been
         # typed, the run's trace is never written to disk.
         self.secret_typed = False
-        # Called with each finished step's record, and with a running one's when it has news
-        # (a page of records listed): progress displays listen here.
+        # Called with each step's record as it starts, when it has news (a page of records
+        # listed), when it fails (before a person is asked to put it right) and when it has
+        # finished: progress displays listen here.
         self.listeners: list[Callable[[StepRecord], None]] = []
         self._watch = OriginWatch(page)
         self._mender = Mender(options)
@@ -117,6 +118,7 @@ class Runner:
         record = self._book.open(step, parent, scope)
         ctx = StepContext(self, flow, step, scope, record, origins)
         indent = self._book.indent(record)
+        self.notify(record)  # begun: a display makes way for a step that asks the person
         try:
             again = await self._attempt(ctx, indent)
         finally:
@@ -131,7 +133,9 @@ class Runner:
         await self.pictures.after(step, record)
         self.notify(record)
         if record.outcome == "ok":
-            logger.log(
+            # The engine's account of the run: every line in the run's log, and on the
+            # terminal with -v (logs.for_a_person); a person reads the command's phases.
+            logger.bind(detail=True).log(
                 "DEBUG" if step.quiet else "INFO",
                 f"{indent}{record.number:>3} ✓ {record.label} ({record.duration_ms / 1000:.1f}s)",
             )
@@ -154,6 +158,7 @@ class Runner:
                 optional_failed(record, error, indent)
                 return False
             await failed(ctx, error, indent, self.pictures)
+            self.notify(record)  # a display stands aside: a person may be asked to mend it
             if not await self._mender.puts_right(ctx, error):
                 raise
             self.pictures.page_changed = True
