@@ -21,6 +21,7 @@ import traceback
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from loguru import logger
@@ -122,7 +123,9 @@ class _Screen:
 SCREEN = _Screen()
 # The module of a flow's `log` steps: said by a command's display, in its phase's words.
 _LOG_STEPS = "voicewipe.steps.log"
-_STYLES = {"WARNING": "yellow", "ERROR": "bold red", "CRITICAL": "bold red", "DEBUG": "dim"}
+_STYLES = MappingProxyType(
+    {"WARNING": "yellow", "ERROR": "bold red", "CRITICAL": "bold red", "DEBUG": "dim"}
+)
 
 
 def for_a_person(record: Record) -> bool:
@@ -138,7 +141,9 @@ def _console_sink(console: Console) -> Any:
 
     def write(message: Message) -> None:
         level = message.record["level"].name
-        console.print(Text(str(message).rstrip("\n"), style=_STYLES.get(level, "")))
+        # soft_wrap: a long line is the terminal's to wrap, and is copied whole.
+        text = Text(str(message).rstrip("\n"), style=_STYLES.get(level, ""))
+        console.print(text, soft_wrap=True)
 
     return write
 

@@ -19,6 +19,7 @@ from loguru import logger
 from voicewipe.alexa import contracts, journal, ledger
 from voicewipe.alexa.archive import Archive
 from voicewipe.alexa.job import AlexaJob
+from voicewipe.alexa.progress import Listing
 
 _AGAIN_S = 2.0  # between two read-backs while the site is still deleting
 _READS = 15  # at most
@@ -29,7 +30,9 @@ async def read_back_pending(job: AlexaJob, archive: Archive) -> None:
     """Each deletion a stopped run had sent, read back and said once (then forgotten)."""
     for entry in journal.pending(archive.root):
         checked = set(entry.get("checked") or [])
-        still = await _remaining(job, archive, entry, checked)
+        title = f"reading back a deletion an interrupted run sent ({entry.get('history')})"
+        with job.terminal.phase(Listing(title)):
+            still = await _remaining(job, archive, entry, checked)
         if still is None:
             continue  # the history could not be listed: the entry waits for another run
         remaining = len(still)
