@@ -10,6 +10,7 @@ standard library, which gives the same result or the same error as before.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -27,8 +28,16 @@ _OPTIONS = (
 )
 
 
+# A negative integer of 19 digits or more: below -2**63 orjson gives a float where the standard
+# library gives the integer (it refuses the positive ones, which then go to json).
+_LONG_NEGATIVE = re.compile(rb"-\d{19}")
+
+
 def loads(data: bytes | str) -> Any:
     """The value of a JSON text; ValueError when it is not JSON."""
+    raw = data.encode() if isinstance(data, str) else data
+    if _LONG_NEGATIVE.search(raw):
+        return json.loads(data)
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:

@@ -70,8 +70,8 @@ BREAKS = {
     ),
     "a-step-kind-misspelt": (
         "list.yaml",
-        "  - label: Open the history page\n    goto:",
-        "  - label: Open the history page\n    gotoo:",
+        "  - label: Open the history page\n    proof: history-listed\n    goto:",
+        "  - label: Open the history page\n    proof: history-listed\n    gotoo:",
         "unknown step kind; did you mean 'goto'?",
     ),
 }

@@ -15,13 +15,11 @@ from typing import Any
 
 from loguru import logger
 
-from voicewipe.alexa import contracts, ledger
+from voicewipe.alexa import contracts, ledger, progress
 from voicewipe.alexa.archive import Archive
 from voicewipe.alexa.autodelete import auto_delete
 from voicewipe.alexa.job import AlexaJob, Deleting
 from voicewipe.alexa.pipeline import list_and_fetch, part_file
-from voicewipe.alexa.progress import Deleting as Deletion
-from voicewipe.alexa.progress import Phase
 from voicewipe.errors import SafetyRefusal, StepFailed
 from voicewipe.runner.runner import Rehearsal
 
@@ -100,7 +98,7 @@ async def export(
     reported = found.count
     summary.update(reported=reported, new=listed.new)
     listed_range = archive.add_range(history, period.start_ms, found.end_ms, reported)
-    with job.terminal.phase(Phase(f"checking the {history} export")):
+    with job.terminal.phase(progress.Phase(f"checking the {history} export")):
         check = archive.check_audio(history)  # every file read again: the export's verification
         archive.save()
     (job.options.out_dir / part_file(where, history, period.start_ms, period.end_ms)).unlink(
@@ -167,7 +165,7 @@ async def delete(
     name = f"{job.job.folder.path.name}-{history}-{period.start_ms}-{period.end_ms}"
     job.deleting = Deleting(name, history, scope, period.start_ms, summary)
     try:
-        with job.terminal.phase(Deletion(f"deleting {history}")):
+        with job.terminal.phase(progress.Deleting(f"deleting {history}")):
             out = await job.flow(
                 "delete",
                 history=history,
@@ -197,9 +195,8 @@ async def delete(
 def _write_ledger(
     job: AlexaJob, archive: Archive, history: str, outputs: dict[str, Any], summary: dict[str, Any]
 ) -> contracts.Deleted:
-    """What the read-back no longer lists, of what the check listed before the click, goes to
-    the deletion ledger (`ledger` in the summary). A read-back that never answered confirms
-    nothing: no line."""
+    """What the check listed and the read-back no longer lists goes to the deletion ledger; a
+    read-back that never answered confirms nothing."""
     out = contracts.read(contracts.Deleted, "delete", outputs)
     if out.remaining is None:
         logger.warning(f"{history}: the read-back never answered; no deletion written down")
@@ -208,7 +205,7 @@ def _write_ledger(
     earlier = contracts.partial("delete", job.earlier_outputs.get("delete", {}), "checked")
     left = set(out.left)
     gone = [k for k in [*(earlier or []), *out.checked] if k not in left]
-    run = job.job.folder.path.name
+    run = job.job.folder.path.name  # `ledger` in the summary: what this run wrote down
     summary["ledger"] = ledger.confirmed(archive.root, history, gone, run, job.summary)
     return out
 

@@ -84,7 +84,10 @@ def _links(folder: Path, summary: dict[str, Any]) -> list[Link]:
             ("the deletion ledger", export / "deletions.jsonl"),
             ("the export folder", export),
         ):
-            links.append(Link(label, _relative(path, folder), path.exists()))
+            # The command writes the viewer once its run (and this report) is done: an export
+            # with a manifest will have one when the person reads this.
+            made = path.name == "index.html" and (export / "manifest.json").exists()
+            links.append(Link(label, _relative(path, folder), path.exists() or made))
     links.append(Link("the run folder", "./", True))
     return links
 
