@@ -19,6 +19,7 @@ from voicewipe.runner.locate import Located, locate
 from voicewipe.runner.origins import origin_allowed
 from voicewipe.runner.pace import Pacer
 from voicewipe.runner.scope import Scope
+from voicewipe.runner.wire import Wire
 from voicewipe.signals import Stop
 
 Tracing = Literal["on", "off", "retain-on-failure"]
@@ -52,6 +53,8 @@ class RunOptions:
     # Called right before a destructive step acts (not in a rehearsal): the commands write
     # down what it is about to send, on disk, before it is sent.
     before_destructive: Callable[[StepContext], None] | None = None
+    # Where requests go: None, to the site; a capture's recorder or its replay (runner.wire).
+    wire: Wire | None = None
 
 
 @dataclass

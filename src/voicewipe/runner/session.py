@@ -54,11 +54,17 @@ async def open_session(
                 viewport={"width": 1280, "height": 900},
                 storage_state=storage_state,  # type: ignore[arg-type]
             )
+            if options.wire is not None:
+                await options.wire.attach(context)
             tracing = options.tracing != "off"
             if tracing:
                 await context.tracing.start(screenshots=True, snapshots=True, sources=False)
             page = await context.new_page()
-            yield Session(browser, context, page, tracing)
+            try:
+                yield Session(browser, context, page, tracing)
+            finally:
+                if options.wire is not None:
+                    await options.wire.detach(context)
         finally:
             await browser.close()
 

@@ -11,12 +11,12 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from playwright.async_api import APIResponse
 from playwright.async_api import Error as PlaywrightError
 
 from voicewipe.errors import StepFailed
 from voicewipe.flow.steps.request import RequestArgs
 from voicewipe.runner.context import StepContext
+from voicewipe.runner.wire import Response, send
 from voicewipe.steps._act import ms
 from voicewipe.steps._faults import Verdict, classify, closed, gave_up, wait_to_retry
 from voicewipe.steps._token import StaleToken
@@ -25,9 +25,9 @@ from voicewipe.steps._token import StaleToken
 @dataclass
 class Answer:
     """A response and its body, read from the browser driver once (each read of an
-    APIResponse's body asks the driver for all of it again)."""
+    response's body asks the driver for all of it again)."""
 
-    response: APIResponse
+    response: Response
     read: bytes | None = None
 
     @property
@@ -167,9 +167,11 @@ async def _send(
     headers: Any,
     data: str | None,
     form: Any,
-) -> APIResponse:
+) -> Response:
     try:
-        return await ctx.browser_context.request.fetch(
+        return await send(
+            ctx.browser_context,
+            ctx.runner.options.wire,
             url,
             method=args.method,
             params=params,
