@@ -58,7 +58,13 @@ CONTRACTS: dict[str, Contract] = {
         },
     ),
     "list": Contract(
-        passes={"history": "string", "start_ms": "integer", "end_ms": "integer", "to": "string"},
+        passes={
+            "history": "string",
+            "start_ms": "integer",
+            "end_ms": "integer",
+            "to": "string",
+            "pages": "integer",
+        },
     ),
     "audio": Contract(passes={"items": "list", "dir": "string"}),
     "delete": Contract(
@@ -87,6 +93,7 @@ CONTRACTS: dict[str, Contract] = {
         },
     ),
     "doctor": Contract(passes={}),
+    "capture": Contract(passes={"pages": "list"}),
 }
 
 # `labels.confirm_title`, `labels.pages[history]`, `labels.retention[setting]` in a flow

@@ -182,6 +182,8 @@ def _earlier(report: dict[str, Any]) -> list[str]:
 def describe(report: dict[str, Any], *, color: bool = False) -> str:
     """The summary's lines; `color`: warnings in red (for a terminal)."""
     where = "the mock site " + report["site"] if report["mock"] else report["marketplace"]
+    if report.get("replay"):
+        where = f"the capture {report['replay']} (replayed: nothing deleted or changed)"
     lines = [f"voicewipe {report['command']}: {report['account']} on {where}"]
     lines += _earlier(report)
     if nothing_to_do(report):

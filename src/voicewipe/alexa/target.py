@@ -14,11 +14,14 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from voicewipe.alexa import sitefiles
 from voicewipe.errors import UsageError
 from voicewipe.secret import Secret
+
+if TYPE_CHECKING:
+    from voicewipe.capture.replay import Replay
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class Target:
     # mock started by this run one of its own (a fresh mock is a site of its own: its
     # recordings never merge with an earlier mock's).
     place: str
+    replay: str | None = None  # the capture a --replay run answers from
 
 
 @dataclass(frozen=True)
@@ -65,10 +69,11 @@ class TargetOptions:
     flows: Path | None
     start: SiteStarter | None = None  # --mock: the site to start for the run
     demo: DemoAccount | None = None  # the test site's account (with --mock or --site)
+    replay: Replay | None = None  # --replay FILE: a capture answers, no site at all
 
     @property
     def test_site(self) -> bool:
-        return self.start is not None or self.site is not None
+        return self.start is not None or self.site is not None or self.replay is not None
 
 
 def _secret_from_env(name: str, origins: tuple[str, ...]) -> Secret | None:
@@ -117,6 +122,9 @@ def open_target(options: TargetOptions) -> Iterator[Target]:
         raise UsageError(
             "--account EMAIL is needed: the Amazon account whose voice history this is"
         )
+    if options.replay is not None:
+        yield _replayed(root, options.replay, words)
+        return
     demo = options.demo if options.test_site else None
     account = options.account or (demo.email if demo else "")
 
@@ -152,6 +160,29 @@ def open_target(options: TargetOptions) -> Iterator[Target]:
         return
     site = str(market.site).rstrip("/")
     yield target(site, tuple(str(o).rstrip("/") for o in market.signin), keep=True)
+
+
+def _replayed(root: Path, replay: Replay, words: sitefiles.Vocabulary) -> Target:
+    """The site a capture recorded, its account as the capture names it (replaced): no
+    credentials (its pages are signed in), nothing kept, an export folder of its own."""
+    meta = replay.capture.meta
+    return Target(
+        marketplace=meta.marketplace,
+        site=meta.origin.rstrip("/"),
+        signin_origins=(meta.origin.rstrip("/"),),
+        language=meta.language,
+        labels=sitefiles.language(root, meta.language).labels,
+        words=words,
+        account=meta.account,
+        password=None,
+        totp_secret=None,
+        flows=root,
+        mock=False,
+        keep_session=False,
+        # A capture's own folder: two captures are two sites, whatever their files are called.
+        place=f"replay-{replay.path.stem}-{''.join(c for c in meta.made if c.isalnum())}",
+        replay=str(replay.path),
+    )
 
 
 def _checked_site(url: str) -> str:

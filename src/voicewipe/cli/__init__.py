@@ -29,6 +29,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "auto-delete": ("auto_delete", "set how long Alexa keeps recordings"),
     "login": ("login", "sign in once and keep the session for later runs"),
     "doctor": ("doctor", "check the browser, keyring, credentials, flows and the site's pages"),
+    "capture": (
+        "capture",
+        "record your privacy pages, personal details removed, to replay or send",
+    ),
     "schedule": ("schedule", "run the unattended wipe daily or weekly (cron or systemd)"),
     "notify": ("notify", "send a test message to --notify URLs (or say a scheduled run failed)"),
     "report": ("report", "where the latest run's report.html is (--open to open it)"),
@@ -44,7 +48,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 # The commands that say their phases on the terminal (alexa/terminal.py) rather than each
 # step the engine runs; -v shows the steps for them too.
-PHASED = frozenset({"wipe", "export", "delete", "auto-delete", "login", "doctor"})
+PHASED = frozenset({"wipe", "export", "delete", "auto-delete", "login", "doctor", "capture"})
 _VERBOSE = "show every step and the debug lines on the terminal"
 
 

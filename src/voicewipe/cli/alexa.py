@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import json
 import sys
 from collections.abc import Awaitable, Callable, Iterable
@@ -27,11 +28,19 @@ if TYPE_CHECKING:
     from voicewipe.alexa.sitefiles import Vocabulary
     from voicewipe.alexa.target import Target, TargetOptions
     from voicewipe.alexa.terminal import Terminal
+    from voicewipe.capture.replay import Replay
+    from voicewipe.runner.context import RunOptions
 
 Body = Callable[["AlexaJob", "Archive"], Awaitable[object]]
 
 
-def add_common_arguments(parser: argparse.ArgumentParser, *, destructive: bool = True) -> None:
+def add_common_arguments(
+    parser: argparse.ArgumentParser,
+    *,
+    destructive: bool = True,
+    replay: bool = True,
+    out: bool = True,
+) -> None:
     where = parser.add_argument_group("which account, and where")
     where.add_argument("--account", metavar="EMAIL", help="the Amazon account (e-mail address)")
     where.add_argument(
@@ -53,6 +62,14 @@ def add_common_arguments(parser: argparse.ArgumentParser, *, destructive: bool =
         metavar="NAME=VALUE",
         help="with --mock: a mock site option (recordings=50, mfa=totp, captcha=always, ...)",
     )
+    if replay:
+        where.add_argument(
+            "--replay",
+            type=Path,
+            metavar="FILE",
+            help="run against a capture (voicewipe capture) instead of a site, with no network; "
+            "nothing is deleted or changed: destructive steps are always rehearsed",
+        )
     where.add_argument(
         "--flows",
         type=Path,
@@ -69,7 +86,7 @@ def add_common_arguments(parser: argparse.ArgumentParser, *, destructive: bool =
     parser.add_argument(
         "--json", action="store_true", help="print one machine-readable summary on stdout"
     )
-    add_browser_arguments(parser)
+    add_browser_arguments(parser, out=out)
 
 
 def vocabulary(args: argparse.Namespace) -> Vocabulary:
@@ -115,8 +132,10 @@ def target_options(args: argparse.Namespace) -> TargetOptions:
 
     if args.mock_option and not args.mock:
         raise UsageError("--mock-option goes with --mock")
+    replay = _replay(args)
     test_site = args.mock or args.site is not None
     return TargetOptions(
+        replay=replay,
         account=args.account,
         marketplace=args.marketplace,
         site=args.site,
@@ -124,6 +143,28 @@ def target_options(args: argparse.Namespace) -> TargetOptions:
         start=mocksite.starter(mock_options(args.mock_option)) if args.mock else None,
         demo=mocksite.demo_account() if test_site else None,
     )
+
+
+def _replay(args: argparse.Namespace) -> Replay | None:
+    """--replay FILE, loaded (one line when it is no capture), with the flows folder's rules
+    for matching requests; alone: a replay has no site and no account of its own."""
+    path = getattr(args, "replay", None)
+    if path is None:
+        return None
+    from voicewipe.alexa import sitefiles
+    from voicewipe.capture.replay import open_replay
+
+    others = [o for o, given in (("--mock", args.mock), ("--site", args.site)) if given]
+    if others:
+        raise UsageError(f"--replay runs against the capture: give it without {others[0]}")
+    return open_replay(path, sitefiles.flows_dir(args.flows))
+
+
+def replayed(options: RunOptions, target: TargetOptions) -> RunOptions:
+    """A run against a capture: requests answered from it, no one asked to go ahead."""
+    if target.replay is None:
+        return options
+    return dataclasses.replace(options, wire=target.replay, yes=False, interactive=False)
 
 
 def execute(
@@ -149,7 +190,7 @@ def execute(
 
     check_browser_arguments(args)
     chosen = target_options(args)
-    options = run_options(args, yes=yes, stop=stop)
+    options = replayed(run_options(args, yes=yes, stop=stop), chosen)
     error: VoicewipeError | None = None
     with contextlib.ExitStack() as held, open_target(chosen) as target:
         check_out_folder(args.out)
@@ -247,6 +288,7 @@ def _report(
         "marketplace": target.marketplace,
         "site": target.site,
         "mock": target.mock,
+        "replay": target.replay,
         "run_folder": str(result.folder),
         **result.summary,
     }

@@ -48,7 +48,7 @@ def _keyring(args: argparse.Namespace) -> Row:
     try:
         return Row("keyring", True, credentials.backend_name())
     except VoicewipeError as error:
-        if args.mock or args.site:  # the mock's demo account needs no keyring
+        if args.mock or args.site or args.replay:  # the mock's demo account needs no keyring
             detail = (
                 "none available; the mock site needs none, a real account will "
                 "(`voicewipe doctor --account EMAIL` says what to install)"
@@ -61,6 +61,8 @@ def _credentials(args: argparse.Namespace) -> list[Row]:
     from voicewipe import credentials
     from voicewipe.alexa import sessions
 
+    if args.replay:
+        return [Row("credentials", True, "none needed: the capture's pages are signed in")]
     if args.mock or args.site:
         return [Row("credentials", True, "the mock site's demo account")]
     if not args.account:
@@ -122,11 +124,11 @@ def _pages(args: argparse.Namespace) -> list[Row]:
     """Walk the pages with doctor.yaml; a row per element that is no longer there."""
     from voicewipe.alexa.job import AlexaJob
     from voicewipe.alexa.target import open_target
-    from voicewipe.cli.alexa import target_options
+    from voicewipe.cli.alexa import replayed, target_options
     from voicewipe.cli.run import run_options
 
-    options = run_options(args, yes=False, tracing="off")
     chosen = target_options(args)
+    options = replayed(run_options(args, yes=False, tracing="off"), chosen)
     try:
         with open_target(chosen) as target:
             job = AlexaJob("doctor", target, options)
@@ -160,7 +162,7 @@ def _pages(args: argparse.Namespace) -> list[Row]:
 
 def run(args: argparse.Namespace) -> int:
     rows = [_browser(args), _keyring(args), *_credentials(args), _flows(args)]
-    if args.mock or args.site or args.account:
+    if args.mock or args.site or args.account or args.replay:
         rows += _pages(args)
     if args.json:
         import json

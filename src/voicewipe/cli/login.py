@@ -9,7 +9,7 @@ from voicewipe.cli.alexa import add_common_arguments, execute
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_common_arguments(parser, destructive=False)
+    add_common_arguments(parser, destructive=False, replay=False)
 
 
 def run(args: argparse.Namespace) -> int:

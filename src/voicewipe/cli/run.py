@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from voicewipe.signals import Stop
 
 
-def add_browser_arguments(parser: argparse.ArgumentParser) -> None:
+def add_browser_arguments(parser: argparse.ArgumentParser, *, out: bool = True) -> None:
     """The options every command that drives a browser takes (named as pytest-playwright does)."""
     parser.add_argument("--headed", action="store_true", help="show the browser window")
     parser.add_argument(
@@ -31,9 +31,10 @@ def add_browser_arguments(parser: argparse.ArgumentParser) -> None:
         help="keep a Playwright trace (trace.zip): always, never, or when the run fails (default)",
     )
     parser.add_argument("--browser-path", metavar="PATH", help="drive this Chromium or Chrome")
-    parser.add_argument(
-        "--out", type=Path, default=Path("recordings"), metavar="DIR", help="output folder"
-    )
+    if out:  # voicewipe capture's --out is its file
+        parser.add_argument(
+            "--out", type=Path, default=Path("recordings"), metavar="DIR", help="output folder"
+        )
     parser.add_argument(
         "--timeout", type=float, metavar="S", help="default step timeout, in seconds"
     )

@@ -36,6 +36,8 @@ class Rehearsal(Exception):
 
 def rehearses(step: StepModel, options: RunOptions) -> bool:
     """Whether this step is to be rehearsed instead of done."""
+    if options.wire is not None and options.wire.rehearses:  # a capture's walk, a replay
+        return step.destructive
     return step.destructive and not (options.yes or options.consent.given)
 
 

@@ -31,6 +31,10 @@ class Response(Protocol):
 
 
 class Wire(Protocol):
+    # Destructive steps are rehearsed whatever the command was told: a capture's walk must
+    # never change the account, and a replay has nothing to change.
+    rehearses: bool
+
     async def attach(self, context: BrowserContext) -> None:
         """The run's browser context, once, before its first page opens."""
 
