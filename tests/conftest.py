@@ -7,7 +7,7 @@ Tiers (pyproject.toml registers them; `-m unit`, `-m "not reliability"`, ...):
     unit         no browser, no server          tests/fuzz, and the tests that say so
     engine       a real browser or HTTP client  tests/engine, tests/mock
                  against local pages/servers
-    e2e          the commands end to end        tests/alexa, tests/bench
+    e2e          the commands end to end        tests/alexa, tests/bench, tests/capture
                  against the mock site
     reliability  the long fault cases           only in scripts/reliability
 
@@ -44,6 +44,7 @@ FOLDER_TIERS = {
     "mock": "engine",
     "alexa": "e2e",
     "bench": "e2e",
+    "capture": "e2e",
 }
 # scripts/reliability runs these files whole: a `reliability` test anywhere else would run
 # nowhere.
