@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from loguru import logger
 from playwright.async_api import BrowserContext, Route
@@ -60,6 +61,10 @@ def _headers(exchange: Exchange) -> list[tuple[str, str]]:
     return [(k, v) for k, v in exchange.response_headers if k not in _DROPPED]
 
 
+async def _fulfil(route: Route, found: Exchange) -> None:
+    await route.fulfill(status=found.status, headers=dict(_headers(found)), body=found.body)
+
+
 def _ms(iso: str) -> int | None:
     try:
         return int(datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp() * 1000)
@@ -92,19 +97,17 @@ class Replay:
 
     def answer(self, method: str, url: str, body: str | None) -> Exchange | None:
         """The recorded exchange that answers this request; None when there is none. Of
-        several, the nearest in time; of equals, the first not served yet (a page read twice
-        answers as it did twice), else the last."""
+        several that match, the first not served yet (a listing asked again, by export and
+        then by delete's check, answers as it did each time), else the last."""
         wanted = self._reduce(method, url, body)
         near = [
-            (distance, exchange)
+            exchange
             for recorded, exchange in self._recorded.get(wanted.key, ())
-            if (distance := wanted.distance(recorded, self.shift_ms)) is not None
+            if wanted.distance(recorded, self.shift_ms) is not None
         ]
         if not near:
             return None
-        best = min(distance for distance, _ in near)
-        equals = [exchange for distance, exchange in near if distance == best]
-        chosen = next((e for e in equals if id(e) not in self._served), equals[-1])
+        chosen = next((e for e in near if id(e) not in self._served), near[-1])
         self._served.add(id(chosen))
         return chosen
 
@@ -130,7 +133,32 @@ class Replay:
             logger.warning(f"replay: {self._missed(request.method, request.url, 'the page')}")
             await route.fulfill(status=404, content_type="text/plain", body="not in the capture")
             return
-        await route.fulfill(status=found.status, headers=dict(_headers(found)), body=found.body)
+        location = found.header("location")
+        if 300 <= found.status < 400 and location:
+            await self._redirect(route, urljoin(request.url, location))
+            return
+        await _fulfil(route, found)
+
+    async def _redirect(self, route: Route, location: str) -> None:
+        """A recorded redirect. Chromium follows a fulfilled redirect past the routing (to the
+        network, where there is nothing): a page's navigation is sent on to the new address
+        the way Playwright's own HAR replay does it (a private call: there is no public
+        one), and any other request gets the answer at the end of the redirects at once."""
+        if route.request.is_navigation_request():
+            await route._impl_obj._redirect_navigation_request(location)
+            return
+        for _ in range(10):
+            found = self.answer("GET", location, None)
+            if found is None:
+                logger.warning(f"replay: {self._missed('GET', location, 'a redirect')}")
+                await route.fulfill(status=404, content_type="text/plain", body="not captured")
+                return
+            target = found.header("location")
+            if not (300 <= found.status < 400 and target):
+                await _fulfil(route, found)
+                return
+            location = urljoin(location, target)
+        await route.abort("failed")
 
     async def fetch(self, context: BrowserContext, url: str, **request: Any) -> Response:
         method = str(request.get("method") or "GET").upper()
