@@ -113,7 +113,7 @@ def test_the_line_names_where_the_output_is_missing(mended):
 def test_the_shipped_flows_keep_every_contract():
     checked = run_cli("validate", str(sitefiles.PACKAGED))
     assert checked.code == 0, checked.err
-    assert f"{sitefiles.PACKAGED}: ok (6 flows keep what the commands need)" in checked.out
+    assert f"{sitefiles.PACKAGED}: ok (7 flows keep what the commands need)" in checked.out
 
 
 def test_the_commands_choices_are_the_vocabulary_s(mock, vw, mended):
