@@ -10,6 +10,7 @@ text, base64 otherwise; the file is indented so that a capture under git shows i
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +80,9 @@ class Meta:
     made: str  # ISO 8601, UTC
     source: str  # "site" (a real marketplace) or "mock" with its options
     walk: list[str] = field(default_factory=list)  # what the walk covered, in words
+    # The SHA-256 of the flows folder's YAML: whether the flows that walked were the shipped
+    # ones or a mended copy (a maintainer's first question after "which version").
+    flows: str = ""
     format: int = FORMAT
     version: str = __version__
 
@@ -87,6 +91,13 @@ class Meta:
 class Capture:
     meta: Meta
     exchanges: list[Exchange]
+
+
+def flows_digest(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.yaml")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _pairs(headers: Headers) -> list[dict[str, str]]:

@@ -146,7 +146,7 @@ def _record(
     from voicewipe.alexa.capture import walk
     from voicewipe.alexa.job import AlexaJob
     from voicewipe.alexa.target import open_target
-    from voicewipe.capture.har import Capture, Meta
+    from voicewipe.capture.har import Capture, Meta, flows_digest
     from voicewipe.capture.recorder import Recorder
 
     recorder = Recorder()
@@ -173,6 +173,7 @@ def _record(
             made=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
             source=_source(args, target.mock),
             walk=said,
+            flows=flows_digest(target.flows),
         )
         secrets = [s.reveal() for s in (target.password, target.totp_secret) if s]
     exchanges = _once(sorted(recorder.exchanges, key=lambda e: e.started))

@@ -143,15 +143,20 @@ async def _paginated(
 
 
 def _windows(ctx: StepContext, split: Split) -> Windows:
-    count = ctx.render(split.windows) if isinstance(split.windows, str) else split.windows
-    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 1024:
+    count = _whole(ctx, split.windows, "windows", 1024)
+    at_once = _whole(ctx, split.concurrency, "concurrency", 64)
+    return Windows(split.start, split.end, split.time, split.key, count, split.after_pages, at_once)
+
+
+def _whole(ctx: StepContext, value: int | str, name: str, most: int) -> int:
+    """A split's number, rendered when it is a template, and checked."""
+    found = ctx.render(value) if isinstance(value, str) else value
+    if isinstance(found, bool) or not isinstance(found, int) or not 1 <= found <= most:
         raise StepFailed(
-            f"paginate split windows must be a whole number from 1 to 1024, not {count!r}",
+            f"paginate split {name} must be a whole number from 1 to {most}, not {found!r}",
             kind="template",
         )
-    return Windows(
-        split.start, split.end, split.time, split.key, count, split.after_pages, split.concurrency
-    )
+    return found
 
 
 def _limits(ctx: StepContext, paginate: Paginate) -> tuple[int, list[str] | None]:

@@ -15,7 +15,7 @@ until every item is collected.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -85,7 +85,11 @@ class Split(Model):
         description="a window still paginating after this many pages is halved "
         "(while fewer than `concurrency` windows are open)",
     )
-    concurrency: int = Field(16, ge=1, le=64, description="windows listed at once")
+    concurrency: Annotated[int, Field(ge=1, le=64)] | str = Field(
+        16,
+        description="windows listed at once (a number from 1 to 64, or a template giving one); "
+        "1: one window, never halved (a listing of its first pages only)",
+    )
 
 
 class Paginate(Model):
