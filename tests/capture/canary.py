@@ -36,7 +36,10 @@ def encodings(value: str) -> dict[str, str]:
         json.dumps(value, ensure_ascii=False)[1:-1]: "JSON-escaped",
         html.escape(value): "HTML-escaped",
     }
-    for name, encode in (("base64", base64.b64encode), ("URL-safe base64", base64.urlsafe_b64encode)):
+    for name, encode in (
+        ("base64", base64.b64encode),
+        ("URL-safe base64", base64.urlsafe_b64encode),
+    ):
         whole = encode(raw).decode()
         out[whole] = name
         out[whole.rstrip("=")] = name
@@ -51,7 +54,10 @@ def encodings(value: str) -> dict[str, str]:
 def _texts(capture_path: Path, sidecar_path: Path) -> tuple[str, str]:
     """(everything, the account's own entries only), each with base64 bodies decoded too."""
     har = json.loads(capture_path.read_text(encoding="utf-8"))
-    everything = [capture_path.read_text(encoding="utf-8"), sidecar_path.read_text(encoding="utf-8")]
+    everything = [
+        capture_path.read_text(encoding="utf-8"),
+        sidecar_path.read_text(encoding="utf-8"),
+    ]
     own = [sidecar_path.read_text(encoding="utf-8")]
     for entry in har["log"]["entries"]:
         content = entry["response"]["content"]

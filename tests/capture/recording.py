@@ -122,9 +122,7 @@ class _Api:
 
     def send(self, method: str, path: str, body: Any = None, *, headers: bool = True) -> Any:
         url = self.base + path
-        sent = (
-            {"anti-csrftoken-a2z": self.csrf, "referer": self.base + RVH} if headers else {}
-        )
+        sent = {"anti-csrftoken-a2z": self.csrf, "referer": self.base + RVH} if headers else {}
         data = None
         if body is not None:
             data = json.dumps(body, separators=(",", ":"))
@@ -149,7 +147,11 @@ def fetch_feeds(context: BrowserContext, mock: MockSite, csrf: str) -> list[Exch
             uids += [i["utteranceId"] for i in record["voiceHistoryRecordItems"][:1]]
     if mock.config.alexa_plus:
         first = api.send("POST", f"{RAH}?startTime=0&endTime={end}", {})
-        api.send("POST", f"{RAH}?startTime=0&endTime={end}", {"paginationToken": first["paginationToken"]})
+        api.send(
+            "POST",
+            f"{RAH}?startTime=0&endTime={end}",
+            {"paginationToken": first["paginationToken"]},
+        )
     api.send("GET", "/alexa-privacy/apd/rvh/persons-in-household", headers=False)
     api.send("GET", "/alexa-privacy/apd/csrf-token", headers=False)
     for uid in [u for u in uids if u][:4]:

@@ -94,6 +94,22 @@ def test_a_capture_holds_no_secret_and_no_transcript(
     assert har.read(path).meta.account == "person1@example.invalid"
 
 
+def test_the_canary_sees_what_is_not_scrubbed(browser: Browser, tmp_path: Path) -> None:
+    """The assertions are not idle: the same capture written unscrubbed fails them."""
+    who = account()
+    with MockSite(MockConfig(recordings=40, seed=5, mfa="totp", **who)) as mock:
+        capture, cookies = record(browser, mock)
+        said = transcripts(mock)
+    path = tmp_path / "raw.har"
+    har.write(path, capture)
+    side = tmp_path / "raw.sidecar.json"
+    side.write_text("{}")
+    common: dict[str, Any] = {"secrets": [], "email": "", "transcripts": [], "cookies": []}
+    for name, value in (("transcripts", said), ("cookies", cookies), ("email", who["email"])):
+        with pytest.raises(AssertionError):
+            assert_clean(path, side, **{**common, name: value})
+
+
 def _check_sidecar(data: dict[str, Any], path: Path) -> None:
     jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text())).validate(data)
     assert data["capture"]["file"] == "mock.har"

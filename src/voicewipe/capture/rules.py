@@ -8,16 +8,19 @@ mends scrub.yaml (or its copy under --flows), and `voicewipe validate` checks th
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, get_args
 
 import soupsieve
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
-from voicewipe.alexa.sitefiles import _stamp, _validated
+from voicewipe.errors import FlowError
+from voicewipe.flow.diagnose import first_error
 from voicewipe.flow.model import Model
+from voicewipe.flow.yamlsrc import display_path, load_yaml
 
 Kind = Literal[
     "record-key",
@@ -160,13 +163,28 @@ class ScrubRules(Model):
 
 
 def load_rules(root: Path) -> ScrubRules:
-    """The scrub rules of a flows folder (root: flows/alexa or a mended copy)."""
+    """The scrub rules of a flows folder (root: flows/alexa or a mended copy); FlowError, one
+    located line, when they are not valid."""
     path = root / FILE
     return _rules(path, _stamp(path))
 
 
+# Parsed once while the file stays as it is, as the flows folder's other files are
+# (alexa/sitefiles.py): cached under its path and a digest of its bytes.
+def _stamp(path: Path) -> bytes | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return None  # missing or unreadable: the reading says so
+
+
 @lru_cache(maxsize=8)
 def _rules(path: Path, stamp: bytes | None) -> ScrubRules:
-    needs = "it needs `json:`, `headers:`, `params:` (and `html:`, `replay:`)"
-    rules = _validated(ScrubRules, path, needs)
-    return rules.model_copy(update={"file": str(path), "digest": (stamp or b"").hex()})
+    if not path.exists():
+        raise FlowError(f"{display_path(path)}: missing from the flows folder")
+    doc = load_yaml(path, needs="it needs `json:`, `headers:`, `params:` (and `html:`, `replay:`)")
+    try:
+        rules = ScrubRules.model_validate(doc.data)
+    except ValidationError as error:
+        raise first_error(doc, error) from None
+    return rules.model_copy(update={"file": display_path(path), "digest": (stamp or b"").hex()})
