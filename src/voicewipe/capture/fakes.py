@@ -17,6 +17,9 @@ import re
 import string
 from collections.abc import Iterable
 
+# Ids of parts (customer id, time, device type, serial; a person id's words and code): each
+# part is replaced on its own, the same part by the same fake in every id, so the customer id
+# inside a record key is the customer id's fake and an id reads the same URL-encoded or not.
 ID_KINDS = frozenset(
     {
         "record-key",
@@ -25,13 +28,13 @@ ID_KINDS = frozenset(
         "person-id",
         "device-id",
         "device-serial",
-        "token",
-        "csrf",
         "request-id",
-        "cookie",
     }
 )
+# Opaque tokens: replaced whole, by one of the same length and character classes.
+TOKEN_KINDS = frozenset({"token", "csrf", "cookie"})
 WORD_KINDS = frozenset({"text", "reply", "name", "device-name"})  # matched as whole words
+SHORT_PART = 3  # shorter parts of ids are kept: two characters say nothing of an id
 FAKE_DOMAIN = "example.invalid"
 _PART = re.compile(r"[A-Za-z0-9]+")
 _LOREM = re.findall(
@@ -95,6 +98,7 @@ class Fakes:
         self.kinds: dict[str, str] = {}
         self._parts: dict[str, str] = {}
         self._part_fakes: set[str] = set()
+        self._real_parts: set[str] = set()
         self.part_kinds: dict[str, str] = {}  # a part -> the kind of the id it was first in
         self._keep = set(keep)
         self._counts: dict[str, int] = {}
@@ -111,7 +115,14 @@ class Fakes:
 
     def build(self) -> None:
         """Every value's fake, in the order the values were met: once all were, so that a
-        time or a type met after an id that holds it is still kept in that id."""
+        time or a type met after an id that holds it is still kept in that id, and no fake is
+        another real value (which a check would then find left)."""
+        self._real_parts = {
+            part
+            for value, kind in self.kinds.items()
+            if kind in ID_KINDS
+            for part in _PART.findall(value)
+        }
         for value, kind in self.kinds.items():
             if value not in self.table:
                 self.table[value] = self._fake(kind, value)
@@ -122,7 +133,7 @@ class Fakes:
         fake = self._made(kind, value, number)
         # An id's fake is its parts' (an id of kept parts only is its own fake); any other
         # fake that clashes (short values) is drawn again.
-        while kind not in ID_KINDS and (fake == value or fake in self._fakes):
+        while kind not in ID_KINDS and (fake == value or fake in self._fakes or fake in self.kinds):
             number += 1000
             fake = self._made(kind, value, number)
         self._fakes.add(fake)
@@ -145,16 +156,20 @@ class Fakes:
             return f"Device {number}"
         if kind in ("text", "reply"):
             return generated_text(value, seed)
-        return _PART.sub(lambda m: self._part(m.group(), kind), value)
+        if kind in ID_KINDS:
+            return _PART.sub(lambda m: self._part(m.group(), kind), value)
+        # a token (and any kind to come): the same shape, drawn whole
+        rng = random.Random(seed)
+        return _PART.sub(lambda m: _shaped(m.group(), rng), value)
 
     def _part(self, part: str, kind: str) -> str:
-        kept = part in self._keep or (part.isdigit() and len(part) <= 4)
+        kept = len(part) < SHORT_PART or part in self._keep or (part.isdigit() and len(part) <= 4)
         if kept:
             return part
         if part not in self._parts:
             rng = random.Random(f"part:{len(self._parts) + 1}")
             fake = _shaped(part, rng)
-            while fake == part or fake in self._part_fakes:
+            while fake in self._real_parts or fake in self._part_fakes:
                 fake = _shaped(part, rng)
             self._parts[part] = fake
             self._part_fakes.add(fake)

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from voicewipe.capture.audio import silence
 from voicewipe.capture.checks import Checks, where
-from voicewipe.capture.fakes import ID_KINDS, Fakes
+from voicewipe.capture.fakes import TOKEN_KINDS, Fakes
 from voicewipe.capture.har import Capture, Exchange, Headers
 from voicewipe.capture.htmlscan import collect as collect_html
 from voicewipe.capture.jsonscan import JsonScan, field_name
@@ -30,7 +30,7 @@ from voicewipe.capture.sidecar import Sidecar
 from voicewipe.errors import Unclassified
 
 _COOKIE_MIN = 12  # shorter cookie values are settings (lc-main=en_US), not credentials
-_PART_MIN = 6  # parts of ids searched for on their own from this length
+_PART_MIN = 8  # parts of ids looked for in the site's own files from this length
 
 
 def body_kind(exchange: Exchange, rules: ScrubRules) -> str:
@@ -150,14 +150,14 @@ class _Scrub:
     # --- the second pass: the fakes in -------------------------------------------------------
     def replacers(self) -> tuple[Replacer, Replacer]:
         """The replacer of every value, and the one that checks the site's own files (long
-        ids and tokens only: their words may be any page's)."""
+        id parts and tokens only: their words may be any page's)."""
         self.fakes.build()
-        table, kinds = dict(self.fakes.table), dict(self.fakes.kinds)
-        for part, fake in self.fakes.parts().items():
-            if len(part) >= _PART_MIN and part not in table:
-                table[part], kinds[part] = fake, self.fakes.part_kinds[part]
-        ids = {v: f for v, f in table.items() if kinds[v] in ID_KINDS and len(v) >= 8}
-        return Replacer(table, kinds), Replacer(ids, kinds)
+        table, kinds = self.fakes.table, self.fakes.kinds
+        parts = self.fakes.parts()
+        part_kinds = {**kinds, **self.fakes.part_kinds}
+        tokens = {v: f for v, f in table.items() if kinds[v] in TOKEN_KINDS and len(v) >= 8}
+        long_parts = {p: f for p, f in parts.items() if len(p) >= _PART_MIN}
+        return Replacer(table, part_kinds, parts), Replacer(tokens, part_kinds, long_parts)
 
     def rewrite(self, exchange: Exchange, replacer: Replacer) -> Exchange:
         kind = body_kind(exchange, self.rules)
