@@ -221,6 +221,10 @@ def test_an_email_address_left_is_refused() -> None:
     assert "jo.smith" not in message
 
 
+def test_a_pictures_name_is_no_email_address() -> None:
+    scrubbed(page('<html><body><img srcset="/i/logo@2x.png 2x"></body></html>'))
+
+
 def test_the_accounts_email_is_replaced_everywhere() -> None:
     out, _ = scrubbed(page(f"<html><body>Signed in as {EMAIL}</body></html>"))
     assert EMAIL not in dumps(out) and "person1@example.invalid" in out.exchanges[0].text()
@@ -262,3 +266,30 @@ def test_unclassified_is_one_line_and_exits_1() -> None:
         "capture not written: 5 thing(s) the scrubber could not classify: problem 0; "
         "problem 1; problem 2; and 2 more"
     )
+
+
+def test_a_token_in_html_escaped_json_is_the_meta_tags_fake() -> None:
+    activity = page(
+        f'<html><head><meta name="csrf-token" content="{CSRF}"></head><body>'
+        f'<div id="root" data-apd-state="{{&quot;anti-csrftoken-a2z&quot;:&quot;{CSRF}&quot;}}">'
+        "</div></body></html>",
+        "/alexa-privacy/apd/activity",
+    )
+    plain = exchange("/alexa-privacy/apd/csrf-token", CSRF, mime="text/plain", resource="api")
+    out, _ = scrubbed(activity, plain)
+    text = out.exchanges[0].text()
+    fake = out.exchanges[1].text()
+    assert CSRF not in text and fake != CSRF and len(fake) == len(CSRF)
+    assert f'content="{fake}"' in text and f"&quot;{fake}&quot;" in text
+
+
+def test_audio_of_another_format_becomes_zero_bytes_and_says_so() -> None:
+    audio = exchange(
+        "/alexa-privacy/apd/rvh/audio?uid=x1",
+        b"OggS" + bytes(range(200)),
+        mime="audio/ogg",
+        resource="api",
+    )
+    out, sidecar = scrubbed(audio)
+    assert out.exchanges[0].body == bytes(204)
+    assert sidecar.audio == {"silenced": 1, "format_lost": 1, "bytes": 204}

@@ -19,6 +19,8 @@ from voicewipe.capture.har import Exchange
 from voicewipe.capture.replace import ENCODINGS, Replacer
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# "sprite@2x.png" is a picture's name, not an address.
+_FILE = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|avif|ico|css|js|woff2?)$", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z0-9-]{0,40}")
 _NAMES = (
     *("plain", "URL-encoded", "URL-encoded", "URL-encoded"),
@@ -44,6 +46,10 @@ def secret_forms(secret: str) -> dict[str, str]:
             if usable >= 3:
                 out.setdefault(encode(piece[:usable]).decode(), "base64")
     return {form: name for form, name in out.items() if len(form) >= 4}
+
+
+def _is_address(found: str) -> bool:
+    return not found.endswith("@" + FAKE_DOMAIN) and not _FILE.search(found)
 
 
 def where(exchange: Exchange) -> str:
@@ -100,7 +106,7 @@ class Checks:
             kind = self._replacer.left(text)
             if kind:
                 yield f"a {kind} value left in {part} of {at}: the scrubber missed a form of it"
-            if any(not m.endswith("@" + FAKE_DOMAIN) for m in _EMAIL.findall(text)):
+            if any(_is_address(m) for m in _EMAIL.findall(text)):
                 yield f"an e-mail address in {part} of {at}"
         for segment in urlsplit(exchange.url).path.split("/"):
             if any(not self._is_fake(t) for t in htmlscan.token_like(unquote(segment))):
