@@ -293,3 +293,10 @@ def test_audio_of_another_format_becomes_zero_bytes_and_says_so() -> None:
     out, sidecar = scrubbed(audio)
     assert out.exchanges[0].body == bytes(204)
     assert sidecar.audio == {"silenced": 1, "format_lost": 1, "bytes": 204}
+
+
+def test_an_id_in_the_address_is_refused_and_not_shown() -> None:
+    message = refused(exchange("/api/activities/A1B2C3D4E5F6G7H8I9J0/items", {}))
+    assert message.endswith(
+        "a token-like part of the address GET /api/activities/…/items: add its kind to scrub.yaml"
+    )

@@ -21,7 +21,7 @@ from voicewipe.capture.replace import ENCODINGS, Replacer
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # "sprite@2x.png" is a picture's name, not an address.
 _FILE = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|avif|ico|css|js|woff2?)$", re.IGNORECASE)
-_WORD = re.compile(r"[A-Za-z0-9-]{0,40}")
+_WORD = re.compile(r"[A-Za-z0-9._~-]{0,60}")
 _NAMES = (
     *("plain", "URL-encoded", "URL-encoded", "URL-encoded"),
     *("JSON-escaped", "JSON-escaped", "JSON-escaped"),
@@ -52,10 +52,19 @@ def _is_address(found: str) -> bool:
     return not found.endswith("@" + FAKE_DOMAIN) and not _FILE.search(found)
 
 
+def _plain(segment: str) -> bool:
+    """A part of a path that may be shown: a word, never an id or a token."""
+    return (
+        bool(_WORD.fullmatch(segment))
+        and not re.search(r"\d{3}", segment)
+        and not any(htmlscan.token_like(segment))
+    )
+
+
 def where(exchange: Exchange) -> str:
     """METHOD /path, with any part of the path that is not a plain word masked."""
     parts = urlsplit(exchange.url).path.split("/")
-    shown = "/".join(p if _WORD.fullmatch(p) else "…" for p in parts)
+    shown = "/".join(p if _plain(p) else "…" for p in parts)
     return f"{exchange.method} {shown or '/'}"
 
 
@@ -105,7 +114,7 @@ class Checks:
         for part, text in texts(exchange, body=body != "static"):
             kind = self._replacer.left(text)
             if kind:
-                yield f"a {kind} value left in {part} of {at}: the scrubber missed a form of it"
+                yield f"a value of kind {kind} left in {part} of {at}: a form the scrubber missed"
             if any(_is_address(m) for m in _EMAIL.findall(text)):
                 yield f"an e-mail address in {part} of {at}"
         for segment in urlsplit(exchange.url).path.split("/"):
@@ -122,4 +131,4 @@ class Checks:
         """A file of the site's own (left as it is): no long id of the account in it."""
         kind = self._static.left(exchange.text() if exchange.is_text else "")
         if kind:
-            yield f"a {kind} value in the response body of {where(exchange)} (a site file)"
+            yield f"a value of kind {kind} in the response body of {where(exchange)} (a site file)"

@@ -6,8 +6,10 @@ value: nothing in a capture can be hashed back to a guess (a transcript someone 
 password that keyed the fakes), and two captures of the same account met in the same order
 get the same fakes, so they diff cleanly. Ids keep their shape: each run of letters and digits
 is replaced by one of the same length and classes, the same run by the same replacement in
-every id (the customer id inside a record key is the customer id's fake), with times and the
-words that say what an id is kept.
+every id (the customer id inside a record key is the customer id's fake), with times, types
+and the words that say what an id is kept. Tokens (CSRF, paging, cookies) are replaced whole
+by one of the same shape; transcripts and replies by words of the same length; names and
+device names by invented ones; e-mail addresses by addresses at example.invalid.
 """
 
 from __future__ import annotations
