@@ -140,3 +140,20 @@ class BrowserNotFound(VoicewipeError):
 class TemplateProblem(Exception):
     """A template that cannot be parsed or rendered; the caller adds the location (and turns
     it into a FlowError or a StepFailed)."""
+
+
+class Unclassified(VoicewipeError):
+    """A capture holding something the scrubber's rules do not classify (capture/scrub.py),
+    or a value a check found left: nothing is written. The message says what and where, never
+    the value; `problems` holds every one."""
+
+    exit_code = ExitCode.STEP_FAILED
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = tuple(problems)
+        shown = "; ".join(problems[:3])
+        more = f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
+        super().__init__(
+            f"capture not written: {len(problems)} thing(s) the scrubber could not classify: "
+            f"{shown}{more}"
+        )

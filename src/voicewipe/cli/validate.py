@@ -16,7 +16,8 @@ from pathlib import Path
 
 from voicewipe.errors import ExitCode, FlowError
 
-DATA_FILES = ("marketplaces.yaml", "vocabulary.yaml")  # in an Alexa flows folder, not flows
+# In an Alexa flows folder, and not flows: the marketplaces, the vocabulary, the scrub rules.
+DATA_FILES = ("marketplaces.yaml", "vocabulary.yaml", "scrub.yaml")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -69,6 +70,16 @@ def _vocabulary_check(root: Path) -> Check:
     return check
 
 
+def _scrub_check(root: Path) -> Check:
+    def check() -> str:
+        from voicewipe.capture.rules import load_rules
+
+        rules = load_rules(root)
+        return f"ok ({len(rules.json_rules.fields)} JSON fields, {len(rules.html)} page rules)"
+
+    return check
+
+
 def _contracts_check(root: Path) -> Check:
     def check() -> str:
         from voicewipe.alexa import contracts
@@ -88,6 +99,8 @@ def _folder_checks(path: Path) -> Iterator[tuple[Path, Check]]:
     if flows_folder:
         yield path / "marketplaces.yaml", _markets_check(path)
         yield path / "vocabulary.yaml", _vocabulary_check(path)
+        if (path / "scrub.yaml").is_file():  # a folder mended before captures has none
+            yield path / "scrub.yaml", _scrub_check(path)
         for file in sorted((path / "languages").glob("*.yaml")):
             yield file, _language_check(path, file)
     for file in sorted(path.glob("*.yaml")):
@@ -99,13 +112,15 @@ def _folder_checks(path: Path) -> Iterator[tuple[Path, Check]]:
 
 def checks(path: Path) -> Iterator[tuple[Path, Check]]:
     """What to check for a path given: a flow file, a data file of an Alexa flows folder
-    (marketplaces.yaml, vocabulary.yaml, languages/*.yaml), or a folder of them."""
+    (marketplaces.yaml, vocabulary.yaml, scrub.yaml, languages/*.yaml), or a folder of them."""
     if path.is_dir():
         yield from _folder_checks(path)
     elif path.name == "marketplaces.yaml" and _is_flows_folder(path.parent):
         yield path, _markets_check(path.parent)
     elif path.name == "vocabulary.yaml" and _is_flows_folder(path.parent):
         yield path, _vocabulary_check(path.parent)
+    elif path.name == "scrub.yaml" and _is_flows_folder(path.parent):
+        yield path, _scrub_check(path.parent)
     elif path.parent.name == "languages" and _is_flows_folder(path.parent.parent):
         yield path, _language_check(path.parent.parent, path)
     else:
