@@ -54,6 +54,7 @@ RELIABILITY_FILES = (
     "alexa/test_site_2026.py",
     "alexa/test_signin_2026.py",
     "bench/test_bench.py",
+    "capture/test_canary_variants.py",
     "fuzz/",
 )
 

@@ -192,6 +192,7 @@ def _write(out: Path, made: _Made, *, as_json: bool) -> int:
 
     rules = load_rules(made.flows)
     clean, sidecar = scrub(made.capture, rules, account=made.account, secrets=made.secrets)
+    clean.exchanges = _once(clean.exchanges)  # a page loaded again is the same page, scrubbed
     har.write(out, clean)
     beside = write_sidecar(out, sidecar)
     if as_json:
