@@ -1,0 +1,184 @@
+"""What a captured page offers the flows, read in a real browser: the capture is replayed into
+a headless Chromium (replay.py, no network) and each recorded document is opened and left to
+build itself, because the history pages make their lists, menus and buttons with JavaScript
+and the HTML alone would not show them.
+
+The page's script (_COLLECT) hands back every element with an id, a class, a name, or a role a
+flow can find it by (button, link, heading, label, form control, dialog, switch), with its
+accessible text, and the page's meta names. What of that is structure and what is a person's
+data is decided in inventory.py, not here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from loguru import logger
+
+from voicewipe.capture.har import Capture, Exchange
+
+# Long enough for the mock's and Amazon's pages to build from a replay (no network waits).
+_LOAD_MS = 15_000
+_SETTLE_MS = 3_000
+
+_COLLECT = r"""
+() => {
+  const squash = (s) => (s || "").replace(/\s+/g, " ").trim().slice(0, 120);
+  const IMPLICIT = {A: "link", BUTTON: "button", H1: "heading", H2: "heading", H3: "heading",
+    H4: "heading", H5: "heading", H6: "heading", LABEL: "label", LEGEND: "legend",
+    SELECT: "combobox", TEXTAREA: "textbox", DIALOG: "dialog", OPTION: "option",
+    SUMMARY: "button", TH: "columnheader"};
+  const INPUTS = {checkbox: "checkbox", radio: "radio", button: "button", submit: "button",
+    reset: "button", hidden: "", search: "searchbox"};
+  const roleOf = (el) => {
+    if (el.getAttribute("role")) return el.getAttribute("role").split(" ")[0];
+    if (el.tagName === "INPUT") {
+      const type = (el.getAttribute("type") || "text").toLowerCase();
+      return type in INPUTS ? INPUTS[type] : "textbox";
+    }
+    if (el.tagName === "A") return el.hasAttribute("href") ? "link" : "";
+    return IMPLICIT[el.tagName] || "";
+  };
+  const textOf = (el) => {
+    const aria = el.getAttribute("aria-label");
+    if (aria) return squash(aria);
+    const by = el.getAttribute("aria-labelledby");
+    if (by) {
+      const parts = by.split(/\s+/).map((id) => document.getElementById(id)).filter(Boolean);
+      if (parts.length) return squash(parts.map((p) => p.textContent).join(" "));
+    }
+    if (el.labels && el.labels.length) return squash(el.labels[0].textContent);
+    if (el.tagName === "INPUT") return squash(el.getAttribute("placeholder") || el.title);
+    return squash(el.innerText || el.textContent);
+  };
+  // Inside a list's rows (a sibling of the same tag and classes, or a list, a feed, a live
+  // region as a page's records are put in): what is there depends on what the account holds.
+  const LISTS = ["UL", "OL", "TBODY"];
+  const listLike = (node) => LISTS.includes(node.tagName) || node.hasAttribute("aria-live")
+    || ["list", "feed", "grid", "listbox", "table"].includes(node.getAttribute("role"));
+  const inList = (el) => {
+    for (let node = el; node && node.parentElement && node.tagName !== "BODY";
+         node = node.parentElement) {
+      const up = node.parentElement;
+      const twin = [...up.children].some((c) => c !== node
+        && c.tagName === node.tagName && c.className === node.className);
+      if (twin || listLike(up)) return true;
+    }
+    return false;
+  };
+  const anchorOf = (el) => {
+    for (let node = el.parentElement; node && node.tagName !== "BODY"; node = node.parentElement) {
+      if (node.id) return "#" + node.id;
+      if (node.classList.length) return "." + node.classList[0];
+    }
+    return "";
+  };
+  const pathOf = (el) => {
+    const steps = [];
+    for (let node = el; node && node.tagName !== "HTML"; node = node.parentElement) {
+      const same = node.parentElement
+        ? [...node.parentElement.children].filter((c) => c.tagName === node.tagName) : [node];
+      steps.push(node.tagName.toLowerCase() + ":" + same.indexOf(node));
+    }
+    return steps.reverse().join(">");
+  };
+  const out = [];
+  for (const el of document.querySelectorAll("body *")) {
+    if (["SCRIPT", "STYLE", "TEMPLATE", "NOSCRIPT"].includes(el.tagName)) continue;
+    const role = roleOf(el);
+    const name = el.getAttribute("name") || "";
+    if (!el.id && !el.classList.length && !role && !name) continue;
+    out.push({
+      tag: el.tagName.toLowerCase(), id: el.id || "", classes: [...el.classList], role,
+      name, type: el.tagName === "INPUT" ? (el.getAttribute("type") || "text") : "",
+      value: ["INPUT", "OPTION"].includes(el.tagName) ? (el.getAttribute("value") || "") : "",
+      href: el.tagName === "A" ? (el.getAttribute("href") || "") : "",
+      text: role ? textOf(el) : "",
+      holds: el.tagName === "LABEL" && !!el.querySelector("input, select, textarea"),
+      path: pathOf(el), inList: inList(el), empty: el.children.length === 0,
+      anchor: el.id || el.classList.length ? "" : anchorOf(el),
+    });
+  }
+  const metas = [...document.querySelectorAll("meta[name]")].map((m) => m.getAttribute("name"));
+  return {title: squash(document.title), elements: out, metas};
+}
+"""
+
+
+@dataclass(frozen=True)
+class Opened:
+    """One page as the browser built it from the capture."""
+
+    path: str
+    status: int
+    title: str
+    elements: list[dict[str, Any]]
+    metas: list[str]
+    error: str = ""  # why the page could not be read, when it could not
+
+
+def documents(capture: Capture) -> dict[str, Exchange]:
+    """The first recorded document of each path: the page as the walk first met it."""
+    found: dict[str, Exchange] = {}
+    for exchange in capture.exchanges:
+        if exchange.resource == "document" and exchange.source == "page":
+            found.setdefault(exchange.path, exchange)
+    return found
+
+
+async def _open(page: Any, exchange: Exchange) -> Opened:
+    from playwright.async_api import Error as PlaywrightError
+
+    try:
+        await page.goto(exchange.url, wait_until="load", timeout=_LOAD_MS)
+        # A page that keeps polling is read as it stands after the wait.
+        with contextlib.suppress(PlaywrightError):
+            await page.wait_for_load_state("networkidle", timeout=_SETTLE_MS)
+        seen = await page.evaluate(_COLLECT)
+    except PlaywrightError as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return Opened(exchange.path, exchange.status, "", [], [], error=first)
+    return Opened(exchange.path, exchange.status, seen["title"], seen["elements"], seen["metas"])
+
+
+async def _open_all(captures: list[tuple[Capture, Path]], flows: Path) -> list[list[Opened]]:
+    from playwright.async_api import async_playwright
+
+    from voicewipe.browser import find_browser, launch_options
+    from voicewipe.capture.replay import Replay
+    from voicewipe.capture.rules import load_rules
+
+    rules = load_rules(flows).replay
+    opened: list[list[Opened]] = []
+    async with async_playwright() as playwright:
+        choice = find_browser(bundled=playwright.chromium.executable_path)
+        options: Any = launch_options(choice, headless=True)
+        browser = await playwright.chromium.launch(**options)
+        try:
+            for capture, path in captures:
+                # A context of its own per capture: nothing of one replay (cookies, storage,
+                # the replay's routing) reaches the other's pages.
+                context = await browser.new_context()
+                replay = Replay(capture, path, times=rules.times, ignore=rules.ignore)
+                await replay.attach(context)
+                page = await context.new_page()
+                opened.append([await _open(page, e) for e in documents(capture).values()])
+                await context.close()
+        finally:
+            await browser.close()
+    return opened
+
+
+def open_pages(captures: list[tuple[Capture, Path]], flows: Path) -> list[list[Opened]]:
+    """Every recorded page of each capture, opened in one headless browser from the capture
+    alone. A request a capture cannot answer is expected here (the walk recorded what the
+    flows need, not every image), so the replay's warnings about them stay out of the output."""
+    logger.disable("voicewipe.capture.replay")
+    try:
+        return asyncio.run(_open_all(captures, flows))
+    finally:
+        logger.enable("voicewipe.capture.replay")
