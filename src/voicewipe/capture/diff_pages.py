@@ -35,10 +35,15 @@ def _by_values(s: Selector) -> Hashable:
     return (s.kind, s.tag, s.values) if s.values else None
 
 
+def _by_label_any(s: Selector) -> Hashable:
+    # An id that became a class (or the other way), on a button that says the same.
+    return (s.tag, s.role, s.text) if s.text and s.kind in ("id", "class") else None
+
+
 def _pair(gone: list[Selector], new: list[Selector]) -> list[tuple[Selector, Selector]]:
     """Renames: a gone and a new selector that one signature names alone, tried in order."""
     pairs = []
-    for signature in (_by_place, _by_label, _by_values):
+    for signature in (_by_place, _by_label, _by_values, _by_label_any):
         olds: dict[Hashable, list[Selector]] = {}
         news: dict[Hashable, list[Selector]] = {}
         for s in gone:
@@ -73,7 +78,15 @@ class PageDiff:
         status = []
         if self.old.status != self.new.status:
             status.append(Change("status", f"{self.old.status} -> {self.new.status}"))
-        return [*status, *self._renames(), *self._unpaired(), *self._values(), *self._labels()]
+        labels = self._labels()
+        return [
+            *status,
+            *self._renames(),
+            *self._unpaired(),
+            *self._values(),
+            *labels,
+            *self._flows_labels(labels),
+        ]
 
     def _renames(self) -> list[Change]:
         changes = []
@@ -177,6 +190,19 @@ class PageDiff:
                 used = self._used(label, label.text)
                 what = f"{label.describe}: {quoted(label.text)}"
                 changes.append(Change(kind, what, used, bool(used) or not (label.in_list or state)))
+        return changes
+
+    def _flows_labels(self, said: list[Change]) -> list[Change]:
+        """The language file's labels that the old page showed and the new one shows nowhere,
+        where no change above says so already: what a flow looks for by its words."""
+        # Every text shown, a list's options too (several texts on one kind of element).
+        before = {text for label in self.old.labels.values() for text in label.texts}
+        after = {text for label in self.new.labels.values() for text in label.texts}
+        changes = []
+        for text in self.usage.texts():
+            if text in before and text not in after and not any(repr(text) in c.what for c in said):
+                what = f"{quoted(text)} is on no element of the page any more"
+                changes.append(Change("flows' label gone", what, tuple(self.usage.label(text))))
         return changes
 
 

@@ -80,6 +80,11 @@ class Usage:
         use its group (labels.date[filter] for labels.date.LAST_7_DAYS)."""
         places = self.labels.get(text, [])
         if not places:
+            # A label that says more after the flows' words (a radio's explanation); of a
+            # few words, not one ("Delete" begins many a label).
+            starts = [t for t in self.labels if " " in t.strip() and text.startswith(t)]
+            places = self.labels[max(starts, key=len)] if starts else []
+        if not places:
             return []
         keys, line = places[0]
         more = f" +{len(places) - 1}" if len(places) > 1 else ""
@@ -88,6 +93,10 @@ class Usage:
             group = ".".join(keys.split(".")[:2]).split("[")[0]
             refs.extend(self._grep(re.compile(re.escape(group) + r"(?![\w-])")))
         return refs
+
+    def texts(self) -> list[str]:
+        """Every text of the language file's labels: what the flows look for on the pages."""
+        return list(self.labels)
 
     def filters_by(self, name: str) -> bool:
         """A field the flows sort records by: where('recordItemType', ...)."""
@@ -111,6 +120,7 @@ def shown(refs: list[str]) -> str:
         else:
             lines.setdefault(name, []).append(rest)
     for name, numbers in lines.items():
+        first = sorted(numbers, key=int)[:SHOWN]
         more = f",+{len(numbers) - SHOWN}" if len(numbers) > SHOWN else ""
-        said.append(f"{name}:{','.join(numbers[:SHOWN])}{more}")
+        said.append(f"{name}:{','.join(first)}{more}")
     return " ".join(said)

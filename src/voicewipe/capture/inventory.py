@@ -66,6 +66,7 @@ class Label:
     text: str | None  # None: data (several texts, or a person's value)
     describe: str  # radio [name=date-filter][value=TODAY]
     in_list: bool
+    texts: frozenset[str] = frozenset()  # every text it showed, unless a person's values
 
 
 @dataclass
@@ -137,11 +138,12 @@ def _labels(elements: list[dict[str, Any]], title: str) -> dict[Identity, Label]
             None if identity in data or len(seen) > 1 else next(iter(seen)),
             _describe(identity),
             listed[identity],
+            frozenset() if identity in data else frozenset(seen),
         )
         for identity, seen in texts.items()
     }
     if title:
-        found[("title",)] = Label(("title",), title, "the page's title", False)
+        found[("title",)] = Label(("title",), title, "the page's title", False, frozenset([title]))
     return found
 
 

@@ -46,14 +46,15 @@ def type_fields(flows: Path) -> tuple[str, ...]:
     return tuple(found)
 
 
-def feed_key(exchange: Exchange) -> str:
-    parts = urlsplit(exchange.url)
+def feed_name(method: str, url: str) -> str:
+    """A feed's name: its method and path, and the parameters that are constants."""
+    parts = urlsplit(url)
     fixed = [
         f"{name}={value}"
         for name, value in parse_qsl(parts.query, keep_blank_values=True)
         if constant(value) and not value.isdigit()
     ]
-    return f"{exchange.method} {parts.path}" + (f"?{'&'.join(sorted(fixed))}" if fixed else "")
+    return f"{method.upper()} {parts.path}" + (f"?{'&'.join(sorted(fixed))}" if fixed else "")
 
 
 def _kind(value: Any) -> str:
@@ -111,5 +112,5 @@ def feeds(capture: Capture, kinds: Iterable[str]) -> dict[str, FeedInventory]:
     grouped: dict[str, list[Exchange]] = {}
     for exchange in capture.exchanges:
         if exchange.resource in _FEED_SOURCES or exchange.source == "api":
-            grouped.setdefault(feed_key(exchange), []).append(exchange)
+            grouped.setdefault(feed_name(exchange.method, exchange.url), []).append(exchange)
     return {key: _feed(key, found, tuple(kinds)) for key, found in grouped.items()}

@@ -15,11 +15,15 @@ import asyncio
 import contextlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from loguru import logger
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from voicewipe.capture.har import Capture, Exchange
+
+if TYPE_CHECKING:
+    from playwright.async_api import Route
+
+    from voicewipe.capture.replay import Replay
 
 # Long enough for the mock's and Amazon's pages to build from a replay (no network waits).
 _LOAD_MS = 15_000
@@ -51,11 +55,13 @@ _COLLECT = r"""
       const parts = by.split(/\s+/).map((id) => document.getElementById(id)).filter(Boolean);
       if (parts.length) return squash(parts.map((p) => p.textContent).join(" "));
     }
-    if (el.labels && el.labels.length) return squash(el.labels[0].textContent);
+    if (el.labels && el.labels.length) {
+      return squash(el.labels[0].innerText || el.labels[0].textContent);
+    }
     if (el.tagName === "INPUT") return squash(el.getAttribute("placeholder") || el.title);
     return squash(el.innerText || el.textContent);
   };
-  // Inside a list's rows (a sibling of the same tag and classes, or a list, a feed, a live
+  // Inside a list's rows (a sibling of the same tag and class, or a list, a feed, a live
   // region as a page's records are put in): what is there depends on what the account holds.
   const LISTS = ["UL", "OL", "TBODY"];
   const listLike = (node) => LISTS.includes(node.tagName) || node.hasAttribute("aria-live")
@@ -64,8 +70,10 @@ _COLLECT = r"""
     for (let node = el; node && node.parentElement && node.tagName !== "BODY";
          node = node.parentElement) {
       const up = node.parentElement;
-      const twin = [...up.children].some((c) => c !== node
-        && c.tagName === node.tagName && c.className === node.className);
+      // The first class names the kind of row; the others may be its state (is-selected).
+      const kind = node.classList[0];
+      const twin = kind && [...up.children].some((c) => c !== node
+        && c.tagName === node.tagName && c.classList[0] === kind);
       if (twin || listLike(up)) return true;
     }
     return false;
@@ -145,6 +153,42 @@ async def _open(page: Any, exchange: Exchange) -> Opened:
     return Opened(exchange.path, exchange.status, seen["title"], seen["elements"], seen["metas"])
 
 
+# Bodies are stored as the browser handed them over: decoded, whole (as replay.py serves them).
+_DROPPED = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+class _Answers:
+    """What answers a page's requests here: the replay's answer (the same request, at times
+    near the recorded ones); else, because a page only has to build itself to be read, the
+    first recorded answer of the same feed (pageType=VOICE_HISTORY kept) or the same path.
+    A capture read days later, or in another time zone, asks for other times."""
+
+    def __init__(self, replay: Replay) -> None:
+        from voicewipe.capture.inventory_feed import feed_name
+
+        self.replay, self.name = replay, feed_name
+        self.by_feed: dict[str, Exchange] = {}
+        self.by_path: dict[tuple[str, str], Exchange] = {}
+        for e in replay.capture.exchanges:
+            self.by_feed.setdefault(feed_name(e.method, e.url), e)
+            self.by_path.setdefault((e.method, e.path), e)
+
+    def find(self, method: str, url: str, body: str | None) -> Exchange | None:
+        found = self.replay.answer(method, url, body)
+        if found is None:
+            found = self.by_feed.get(self.name(method, url))
+        return found or self.by_path.get((method, urlsplit(url).path))
+
+    async def route(self, route: Route) -> None:
+        request = route.request
+        found = self.find(request.method, request.url, request.post_data)
+        if found is None:
+            await route.fulfill(status=404, content_type="text/plain", body="not in the capture")
+            return
+        headers = {k: v for k, v in found.response_headers if k not in _DROPPED}
+        await route.fulfill(status=found.status, headers=headers, body=found.body)
+
+
 async def _open_all(captures: list[tuple[Capture, Path]], flows: Path) -> list[list[Opened]]:
     from playwright.async_api import async_playwright
 
@@ -160,11 +204,11 @@ async def _open_all(captures: list[tuple[Capture, Path]], flows: Path) -> list[l
         browser = await playwright.chromium.launch(**options)
         try:
             for capture, path in captures:
-                # A context of its own per capture: nothing of one replay (cookies, storage,
-                # the replay's routing) reaches the other's pages.
+                # A context of its own per capture: nothing of one (cookies, storage, its
+                # routing) reaches the other's pages.
                 context = await browser.new_context()
                 replay = Replay(capture, path, times=rules.times, ignore=rules.ignore)
-                await replay.attach(context)
+                await context.route("**/*", _Answers(replay).route)
                 page = await context.new_page()
                 opened.append([await _open(page, e) for e in documents(capture).values()])
                 await context.close()
@@ -175,10 +219,5 @@ async def _open_all(captures: list[tuple[Capture, Path]], flows: Path) -> list[l
 
 def open_pages(captures: list[tuple[Capture, Path]], flows: Path) -> list[list[Opened]]:
     """Every recorded page of each capture, opened in one headless browser from the capture
-    alone. A request a capture cannot answer is expected here (the walk recorded what the
-    flows need, not every image), so the replay's warnings about them stay out of the output."""
-    logger.disable("voicewipe.capture.replay")
-    try:
-        return asyncio.run(_open_all(captures, flows))
-    finally:
-        logger.enable("voicewipe.capture.replay")
+    alone, with no network."""
+    return asyncio.run(_open_all(captures, flows))
