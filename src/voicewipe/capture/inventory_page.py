@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 # Long enough for the mock's and Amazon's pages to build from a replay (no network waits).
 _LOAD_MS = 15_000
 _SETTLE_MS = 3_000
+_CLICK_MS = 1_500
+_TOGGLES = 6  # closed menus opened per page
 
 _COLLECT = r"""
 () => {
@@ -47,19 +49,27 @@ _COLLECT = r"""
     if (el.tagName === "A") return el.hasAttribute("href") ? "link" : "";
     return IMPLICIT[el.tagName] || "";
   };
+  // The text nodes' words, each node apart: the same whether the page shows the element or
+  // hides it (innerText runs a hidden element's paragraphs together, a shown one's not).
+  const words = (el) => {
+    const parts = [];
+    const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    while (walk.nextNode()) parts.push(walk.currentNode.nodeValue);
+    return parts.join(" ");
+  };
   const textOf = (el) => {
     const aria = el.getAttribute("aria-label");
     if (aria) return squash(aria);
     const by = el.getAttribute("aria-labelledby");
     if (by) {
       const parts = by.split(/\s+/).map((id) => document.getElementById(id)).filter(Boolean);
-      if (parts.length) return squash(parts.map((p) => p.textContent).join(" "));
+      if (parts.length) return squash(parts.map(words).join(" "));
     }
     if (el.labels && el.labels.length) {
-      return squash(el.labels[0].innerText || el.labels[0].textContent);
+      return squash(words(el.labels[0]));
     }
     if (el.tagName === "INPUT") return squash(el.getAttribute("placeholder") || el.title);
-    return squash(el.innerText || el.textContent);
+    return squash(words(el));
   };
   // Inside a list's rows (a sibling of the same tag and class, or a list, a feed, a live
   // region as a page's records are put in): what is there depends on what the account holds.
@@ -95,8 +105,15 @@ _COLLECT = r"""
     return steps.reverse().join(">");
   };
   const out = [];
+  let toggles = 0;
   for (const el of document.querySelectorAll("body *")) {
     if (["SCRIPT", "STYLE", "TEMPLATE", "NOSCRIPT"].includes(el.tagName)) continue;
+    // A closed menu of the page itself (not a row's, not a link) to open: what a page builds
+    // only when it is opened is read too.
+    if (el.getAttribute("aria-expanded") === "false" && !(el.tagName === "A" && el.href)
+        && !inList(el) && el.getClientRects().length) {
+      el.setAttribute("data-voicewipe-toggle", String(toggles++));
+    }
     const role = roleOf(el);
     const name = el.getAttribute("name") || "";
     if (!el.id && !el.classList.length && !role && !name) continue;
@@ -112,7 +129,7 @@ _COLLECT = r"""
     });
   }
   const metas = [...document.querySelectorAll("meta[name]")].map((m) => m.getAttribute("name"));
-  return {title: squash(document.title), elements: out, metas};
+  return {title: squash(document.title), elements: out, metas, toggles};
 }
 """
 
@@ -138,6 +155,24 @@ def documents(capture: Capture) -> dict[str, Exchange]:
     return found
 
 
+async def _opened_menus(page: Any, seen: dict[str, Any]) -> None:
+    """Open each closed menu the page has (up to _TOGGLES) and add what that built: the
+    elements at places the page had nothing before."""
+    from playwright.async_api import Error as PlaywrightError
+
+    places = {element["path"] for element in seen["elements"]}
+    for index in range(min(int(seen["toggles"]), _TOGGLES)):
+        with contextlib.suppress(PlaywrightError):
+            toggle = page.locator(f'[data-voicewipe-toggle="{index}"]')
+            await toggle.click(timeout=_CLICK_MS)
+            with contextlib.suppress(PlaywrightError):
+                await page.wait_for_load_state("networkidle", timeout=_CLICK_MS)
+            more = await page.evaluate(_COLLECT)
+            built = [e for e in more["elements"] if e["path"] not in places]
+            seen["elements"].extend(built)
+            places.update(e["path"] for e in built)
+
+
 async def _open(page: Any, exchange: Exchange) -> Opened:
     from playwright.async_api import Error as PlaywrightError
 
@@ -147,6 +182,7 @@ async def _open(page: Any, exchange: Exchange) -> Opened:
         with contextlib.suppress(PlaywrightError):
             await page.wait_for_load_state("networkidle", timeout=_SETTLE_MS)
         seen = await page.evaluate(_COLLECT)
+        await _opened_menus(page, seen)
     except PlaywrightError as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         return Opened(exchange.path, exchange.status, "", [], [], error=first)
