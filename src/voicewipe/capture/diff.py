@@ -21,6 +21,8 @@ from voicewipe.capture.diff_pages import compare_pages
 from voicewipe.capture.har import Capture, Meta
 from voicewipe.errors import ExitCode
 
+_OTHERS = 12  # lines per group that name no flow's line, in the text output
+
 
 @dataclass
 class Compared:
@@ -110,8 +112,20 @@ def _grouped(found: dict[str, list[Change]], what: str) -> list[str]:
     out = []
     for shared, lines in groups.items():
         out.append(f"{what}{'s' if len(shared) > 1 else ''} {', '.join(shared)}:")
-        out.extend(lines)
+        out.extend(_short(lines))
     return out
+
+
+def _short(lines: list[str]) -> list[str]:
+    """A page remade whole is a hundred new classes: every line a flow uses is shown, of the
+    others the first few, and how many more --json lists."""
+    others = [line for line in lines if not line.endswith("]")]
+    if len(others) <= _OTHERS:
+        return lines
+    kept = set(others[:_OTHERS])
+    shown = [line for line in lines if line.endswith("]") or line in kept]
+    more = len(lines) - len(shown)
+    return [*shown, f"  ... and {more} more that no flow names (--json lists every one)"]
 
 
 def _meta(side: str, path: Path, meta: Meta) -> str:
