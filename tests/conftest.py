@@ -55,6 +55,7 @@ RELIABILITY_FILES = (
     "alexa/test_signin_2026.py",
     "bench/test_bench.py",
     "capture/test_canary_variants.py",
+    "capture/test_diff_more.py",
     "fuzz/",
 )
 
