@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +34,15 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 TERMINAL_FORMAT = "<level>{message}</level>"
+# Several accounts at once (--all-accounts): each line says whose it is.
+_ACCOUNT_FORMAT = "<level>{extra[account]}: {message}</level>"
+
+
+def _terminal_format(record: Record) -> str:
+    chosen = _ACCOUNT_FORMAT if "account" in record["extra"] else TERMINAL_FORMAT
+    return chosen + "\n{exception}"
+
+
 FILE_FORMAT = "{time:YYYY-MM-DD HH:mm:ss.SSS} | {level: <7} | {message}"
 # A run folder's log: at this size it is renamed to voicewipe.log.1 (the one before goes) and
 # begun again, so that a loop gone wrong cannot fill the disk (one logged 616 MB).
@@ -95,7 +105,7 @@ class _LogFile:
             self._file.close()
 
 
-def add_sink(sink: Any, *, level: str, fmt: str, **options: Any) -> int:
+def add_sink(sink: Any, *, level: str, fmt: str | Callable[[Record], str], **options: Any) -> int:
     """Add a loguru sink behind the redaction filter; returns its id for logger.remove().
 
     A file without loguru's rotation (a run folder's log) is written by _LogFile, which
@@ -160,9 +170,9 @@ def setup_terminal_logging(*, verbose: bool, steps: bool = True) -> None:
         from rich.console import Console
 
         SCREEN.console = Console(stderr=True, highlight=False)
-        add_sink(_console_sink(SCREEN.console), level=level, fmt=TERMINAL_FORMAT, **shown)
+        add_sink(_console_sink(SCREEN.console), level=level, fmt=_terminal_format, **shown)
     else:
-        add_sink(sys.stderr, level=level, fmt=TERMINAL_FORMAT, colorize=None, **shown)
+        add_sink(sys.stderr, level=level, fmt=_terminal_format, colorize=None, **shown)
     try:
         add_sink(
             user_log_file(),

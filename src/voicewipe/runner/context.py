@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from playwright.async_api import BrowserContext, Locator, Page
+from playwright.async_api import Browser, BrowserContext, Locator, Page
 
 from voicewipe.errors import SafetyRefusal, StepFailed
 from voicewipe.flow import template
@@ -55,6 +55,8 @@ class RunOptions:
     before_destructive: Callable[[StepContext], None] | None = None
     # Where requests go: None, to the site; a capture's recorder or its replay (runner.wire).
     wire: Wire | None = None
+    # A browser already running, for runs side by side (--all-accounts): a context each.
+    browser: Browser | None = None
 
 
 @dataclass

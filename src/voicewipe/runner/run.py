@@ -61,13 +61,22 @@ class Job:
     """
 
     def __init__(
-        self, name: str, options: RunOptions, *, storage_state: dict[str, Any] | None = None
+        self,
+        name: str,
+        options: RunOptions,
+        *,
+        storage_state: dict[str, Any] | None = None,
+        tag: str = "",
     ) -> None:
         self.name = name
         self.options = options
         self.storage_state = storage_state
         self.started = datetime.now(UTC)
-        self.folder = RunFolder.create(options.out_dir, name, self.started)
+        # `tag`: whose run this is, in its folder's name, when several run at once.
+        self.folder = RunFolder.create(
+            options.out_dir, f"{name}-{tag}" if tag else name, self.started
+        )
+        self._id = f"{id(self):x}"
         self.result = RunResult("failed", self.folder.path, [])
         self.flows: list[dict[str, str]] = []  # each flow run: name and file
         # Each flow run: the step number it began after, and the history it was given (the
@@ -93,8 +102,17 @@ class Job:
         return self._session
 
     async def __aenter__(self) -> Job:
+        # Runs side by side (--all-accounts) each keep their own lines: a line logged in this
+        # run's task (and the tasks it starts) carries its id; lines of no run go to every log.
+        self._context = logger.contextualize(run=self._id)
+        self._context.__enter__()
+        mine = self._id
         self._sink = add_sink(
-            self.folder.log_file, level="DEBUG", fmt=FILE_FORMAT, encoding="utf-8"
+            self.folder.log_file,
+            level="DEBUG",
+            fmt=FILE_FORMAT,
+            encoding="utf-8",
+            filter=lambda record: record["extra"].get("run", mine) == mine,
         )
         logger.bind(detail=True).info(f"run {self.name} -> {self.folder.path}")
         self._session_cm = open_session(self.options, storage_state=self.storage_state)
@@ -212,6 +230,8 @@ class Job:
             if self._sink is not None:
                 logger.remove(self._sink)
                 self._sink = None
+            with contextlib.suppress(ValueError):  # left in another task: nothing to undo
+                self._context.__exit__(None, None, None)
 
     def _write_run_json(self) -> dict[str, Any]:
         result = self.result

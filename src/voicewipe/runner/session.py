@@ -6,6 +6,7 @@ kept: always (on), never (off), or only when the run failed (retain-on-failure, 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from loguru import logger
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
 from voicewipe.browser import find_browser, launch_options
@@ -33,40 +34,64 @@ class Session:
 async def open_session(
     options: RunOptions, *, storage_state: dict[str, Any] | None = None
 ) -> AsyncIterator[Session]:
-    """A browser, a context (with a saved sign-in's cookies when given) and a page."""
+    """A browser, a context (with a saved sign-in's cookies when given) and a page; with
+    options.browser (runs side by side: --all-accounts), a context of that browser, which
+    stays open for the others."""
+    if options.browser is not None:
+        async with _context(options.browser, options, storage_state) as session:
+            yield session
+        return
     async with async_playwright() as playwright:
-        choice = find_browser(
-            bundled=playwright.chromium.executable_path, explicit=options.browser_path
-        )
+        browser = await launch(playwright, options)
         try:
-            browser = await playwright.chromium.launch(
-                **launch_options(choice, headless=not options.headed, slowmo_ms=options.slowmo_ms)  # type: ignore[arg-type]
-            )
-        except PlaywrightError as error:
-            first = error.message.strip().splitlines()[0]
-            raise BrowserNotFound(
-                f"could not start {choice.executable} (from {choice.source}): {first}"
-            ) from None
-        logger.debug(f"browser: {choice.executable} ({choice.source}) {browser.version}")
-        try:
-            context = await browser.new_context(
-                accept_downloads=True,
-                viewport={"width": 1280, "height": 900},
-                storage_state=storage_state,  # type: ignore[arg-type]
-            )
-            if options.wire is not None:
-                await options.wire.attach(context)
-            tracing = options.tracing != "off"
-            if tracing:
-                await context.tracing.start(screenshots=True, snapshots=True, sources=False)
-            page = await context.new_page()
-            try:
-                yield Session(browser, context, page, tracing)
-            finally:
-                if options.wire is not None:
-                    await options.wire.detach(context)
+            async with _context(browser, options, storage_state) as session:
+                yield session
         finally:
             await browser.close()
+
+
+async def launch(playwright: Playwright, options: RunOptions) -> Browser:
+    """The browser voicewipe drives (see voicewipe.browser), started."""
+    choice = find_browser(
+        bundled=playwright.chromium.executable_path, explicit=options.browser_path
+    )
+    try:
+        browser = await playwright.chromium.launch(
+            **launch_options(choice, headless=not options.headed, slowmo_ms=options.slowmo_ms)  # type: ignore[arg-type]
+        )
+    except PlaywrightError as error:
+        first = error.message.strip().splitlines()[0]
+        raise BrowserNotFound(
+            f"could not start {choice.executable} (from {choice.source}): {first}"
+        ) from None
+    logger.debug(f"browser: {choice.executable} ({choice.source}) {browser.version}")
+    return browser
+
+
+@asynccontextmanager
+async def _context(
+    browser: Browser, options: RunOptions, storage_state: dict[str, Any] | None
+) -> AsyncIterator[Session]:
+    context = await browser.new_context(
+        accept_downloads=True,
+        viewport={"width": 1280, "height": 900},
+        storage_state=storage_state,  # type: ignore[arg-type]
+    )
+    try:
+        if options.wire is not None:
+            await options.wire.attach(context)
+        tracing = options.tracing != "off"
+        if tracing:
+            await context.tracing.start(screenshots=True, snapshots=True, sources=False)
+        page = await context.new_page()
+        try:
+            yield Session(browser, context, page, tracing)
+        finally:
+            if options.wire is not None:
+                await options.wire.detach(context)
+    finally:
+        with contextlib.suppress(PlaywrightError):  # the browser went away (a crash, a kill)
+            await context.close()
 
 
 async def finish_tracing(
