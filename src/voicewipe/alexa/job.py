@@ -54,6 +54,7 @@ class AlexaJob:
         *,
         journal: Path | None = None,
         terminal: Terminal | None = None,
+        tag: str = "",
     ) -> None:
         self.target = target
         self.terminal = terminal or Terminal()  # the phases, as the person sees them
@@ -61,7 +62,7 @@ class AlexaJob:
         self.journal = journal  # the export folder, where pending deletions are written down
         self.deleting: Deleting | None = None
         state = sessions.load(target.site, target.account) if target.keep_session else None
-        self.job = Job(name, options, storage_state=state)
+        self.job = Job(name, options, storage_state=state, tag=tag)
         self.job.result.summary.update(
             account=target.account, marketplace=target.marketplace, site=target.site
         )

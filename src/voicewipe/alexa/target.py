@@ -52,6 +52,7 @@ class DemoAccount:
     email: str
     password: str
     totp_secret: str
+    also: tuple[str, ...] = ()  # the site's other accounts, with the same password and key
 
 
 # A site started for the run in the marketplace's language (a locale tag): its address while
@@ -91,7 +92,7 @@ def _credentials(
     OS keyring (`voicewipe credentials set`). None: asked for at the terminal when needed."""
     from voicewipe import credentials
 
-    if demo is not None and account == demo.email:
+    if demo is not None and (account == demo.email or account in demo.also):
         return (
             Secret("password", demo.password, origins=origins),
             Secret("totp_secret", demo.totp_secret, origins=origins),
@@ -107,6 +108,14 @@ def _credentials(
 @contextmanager
 def open_target(options: TargetOptions) -> Iterator[Target]:
     """The target, with the test site started (and stopped after) for --mock."""
+    with open_targets(options, [options.account] if options.account else []) as (target,):
+        yield target
+
+
+@contextmanager
+def open_targets(options: TargetOptions, accounts: list[str]) -> Iterator[list[Target]]:
+    """A target for each account on the options' marketplace (the test site's demo account
+    when none is given), with the test site started once for all (--mock)."""
     if options.start is not None and options.site:
         raise UsageError("give --mock (start the built-in mock site) or --site URL, not both")
     root = sitefiles.flows_dir(options.flows)
@@ -118,48 +127,53 @@ def open_target(options: TargetOptions) -> Iterator[Target]:
     from voicewipe.alexa.contracts import check_folder
 
     check_folder(root)
-    if not options.test_site and not options.account:
+    if not options.test_site and not accounts:
         raise UsageError(
             "--account EMAIL is needed: the Amazon account whose voice history this is"
         )
     if options.replay is not None:
-        yield _replayed(root, options.replay, words)
+        yield [_replayed(root, options.replay, words)]
         return
     demo = options.demo if options.test_site else None
-    account = options.account or (demo.email if demo else "")
+    accounts = accounts or [demo.email if demo else ""]
 
-    def target(
+    def targets(
         site: str, signin: tuple[str, ...], *, keep: bool, place: str = options.marketplace
-    ) -> Target:
-        password, totp = _credentials(account, options.marketplace, signin, demo=demo)
-        return Target(
-            marketplace=options.marketplace,
-            site=site.rstrip("/"),
-            signin_origins=signin,
-            language=market.language,
-            labels=language.labels,
-            words=words,
-            account=account,
-            password=password,
-            totp_secret=totp,
-            flows=root,
-            mock=options.test_site,
-            keep_session=keep,
-            place=place,
-        )
+    ) -> list[Target]:
+        made = []
+        for account in accounts:
+            password, totp = _credentials(account, options.marketplace, signin, demo=demo)
+            made.append(
+                Target(
+                    marketplace=options.marketplace,
+                    site=site.rstrip("/"),
+                    signin_origins=signin,
+                    language=market.language,
+                    labels=language.labels,
+                    words=words,
+                    account=account,
+                    password=password,
+                    totp_secret=totp,
+                    flows=root,
+                    mock=options.test_site,
+                    keep_session=keep,
+                    place=place,
+                )
+            )
+        return made
 
     if options.site is not None:
         site = _checked_site(options.site)
-        yield target(site, (site,), keep=True)
+        yield targets(site, (site,), keep=True)
         return
     if options.start is not None:
         with options.start(market.language) as url:
             started = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             place = f"mock-{started}-{url.rsplit(':', 1)[-1]}"
-            yield target(url, (url,), keep=False, place=place)
+            yield targets(url, (url,), keep=False, place=place)
         return
     site = str(market.site).rstrip("/")
-    yield target(site, tuple(str(o).rstrip("/") for o in market.signin), keep=True)
+    yield targets(site, tuple(str(o).rstrip("/") for o in market.signin), keep=True)
 
 
 def _replayed(root: Path, replay: Replay, words: sitefiles.Vocabulary) -> Target:

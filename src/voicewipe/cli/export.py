@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+from voicewipe.cli import household
 from voicewipe.cli.alexa import add_common_arguments, choose, execute, parse_date, vocabulary
 from voicewipe.errors import UsageError
 
@@ -32,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--what", default="voice", metavar="HISTORY", help=HISTORIES_HELP)
     add_format_argument(parser)
     add_common_arguments(parser, destructive=False)
+    household.add_arguments(parser)
 
 
 # The extra formats, written beside the JSON lines (which are always written: they are what
@@ -84,4 +86,6 @@ def run(args: argparse.Namespace) -> int:
     async def body(job: operations.AlexaJob, archive: operations.Archive) -> None:
         await operations.export_each(job, archive, period, histories, audio=not args.no_audio)
 
+    if args.all_accounts:  # the same export of every account
+        return household.execute_all(args, "export", lambda entry: body, yes=False)
     return execute(args, "export", body, yes=False)

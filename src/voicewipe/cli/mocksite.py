@@ -15,7 +15,9 @@ from voicewipe.errors import UsageError
 def demo_account() -> DemoAccount:
     from voicewipe.mock import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET
 
-    return DemoAccount(DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET)
+    # The mock's other accounts (--mock-option accounts=N) share the demo's password and key.
+    also = tuple(f"demo{k}@example.com" for k in range(2, 51))
+    return DemoAccount(DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, also)
 
 
 def starter(extra: dict[str, Any]) -> SiteStarter:
@@ -42,3 +44,13 @@ def starter(extra: dict[str, Any]) -> SiteStarter:
             yield mock.url
 
     return start
+
+
+def account_emails(extra: dict[str, Any]) -> tuple[str, ...]:
+    """The accounts a mock site started with these options has (--mock-option accounts=N)."""
+    from voicewipe.mock import MockConfig
+
+    try:
+        return MockConfig().replace(**extra).account_emails
+    except (TypeError, ValueError) as error:
+        raise UsageError(f"--mock-option: {error}") from None

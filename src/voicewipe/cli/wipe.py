@@ -4,8 +4,14 @@ remains, and set auto-delete."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
+from voicewipe.cli import household
 from voicewipe.cli.alexa import add_common_arguments, choose, execute, vocabulary
+
+if TYPE_CHECKING:
+    from voicewipe.alexa.accounts import Account
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,6 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "dont-save (the settings of vocabulary.yaml that delete)",
     )
     add_common_arguments(parser)
+    household.add_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,4 +35,22 @@ def run(args: argparse.Namespace) -> int:
     async def body(job: operations.AlexaJob, archive: operations.Archive) -> None:
         await operations.wipe(job, archive, keep=args.keep)
 
+    if args.all_accounts:
+        return household.execute_all(args, "wipe", _each(words), yes=args.yes)
     return execute(args, "wipe", body, yes=args.yes)
+
+
+def _each(words: Mapping[str, object]) -> household.BodyFor:
+    """Each account's wipe, as its entry in the accounts file says: what, and what to keep."""
+    from voicewipe.alexa import operations
+
+    def body_for(entry: Account) -> household.Body:
+        keep = entry.keep if entry.keep in words else "3-months"
+        histories = None if entry.every_history else list(entry.what)
+
+        async def body(job: operations.AlexaJob, archive: operations.Archive) -> None:
+            await operations.wipe(job, archive, keep=keep, histories=histories)
+
+        return body
+
+    return body_for
