@@ -10,9 +10,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from voicewipe.cli.alexa import add_common_arguments
 from voicewipe.errors import ExitCode, VoicewipeError
+
+if TYPE_CHECKING:
+    from voicewipe.alexa.job import AlexaJob
 
 
 @dataclass
@@ -24,7 +28,10 @@ class Row:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from voicewipe.cli import household
+
     add_common_arguments(parser, destructive=False)
+    household.add_arguments(parser)
 
 
 def _browser(args: argparse.Namespace) -> Row:
@@ -140,6 +147,11 @@ def _pages(args: argparse.Namespace) -> list[Row]:
             asyncio.run(walk())
     except VoicewipeError as error:
         return [Row("pages", False, str(error))]
+    return _page_rows(job)
+
+
+def _page_rows(job: AlexaJob, whose: str = "") -> list[Row]:
+    """A row per element the walk did not find, or one saying all are there."""
     missing = [r for r in job.job.result.records if r.outcome == "optional-failed"]
     # The walk's own checks: how many rounds the sign-in before it took is not the pages' news.
     checked = [
@@ -147,7 +159,7 @@ def _pages(args: argparse.Namespace) -> list[Row]:
     ]
     rows = [
         Row(
-            record.label,
+            f"{whose}{record.label}",
             False,
             f"{record.selector or 'element'} not found on {record.url} "
             f"({record.file}:{record.line}); the page changed: mend the flows (see README)",
@@ -155,14 +167,40 @@ def _pages(args: argparse.Namespace) -> list[Row]:
         for record in missing
     ]
     if not missing:
-        rows.append(Row("pages", True, f"all {len(checked)} elements the flows need are there"))
-    rows.append(Row("doctor's run folder", True, str(job.job.result.folder)))
+        rows.append(
+            Row(f"{whose}pages", True, f"all {len(checked)} elements the flows need are there")
+        )
+    rows.append(Row(f"{whose}doctor's run folder", True, str(job.job.result.folder)))
+    return rows
+
+
+def _every_account(args: argparse.Namespace) -> list[Row]:
+    """--all-accounts: each account's credentials and pages, the walks side by side."""
+    from voicewipe.cli import household
+
+    async def walk(job: AlexaJob, archive: object) -> None:
+        await job.flow("doctor")
+
+    rows: list[Row] = []
+    for run in household.run_all(args, "doctor", lambda entry: walk, yes=False):
+        whose = f"{run.target.account}: "
+        one = argparse.Namespace(**{**vars(args), "account": run.target.account,
+                                    "marketplace": run.target.marketplace})  # fmt: skip
+        rows += [Row(whose + r.what, r.ok, r.detail, r.note) for r in _credentials(one)]
+        if run.job is None or (run.error is not None and not run.job.job.result.records):
+            rows.append(Row(f"{whose}pages", False, str(run.error)))
+        else:
+            rows += _page_rows(run.job, whose)
+            if run.error is not None:
+                rows.append(Row(f"{whose}pages", False, str(run.error)))
     return rows
 
 
 def run(args: argparse.Namespace) -> int:
     rows = [_browser(args), _keyring(args), *_credentials(args), _flows(args)]
-    if args.mock or args.site or args.account or args.replay:
+    if args.all_accounts:
+        rows += _every_account(args)
+    elif args.mock or args.site or args.account or args.replay:
         rows += _pages(args)
     if args.json:
         import json

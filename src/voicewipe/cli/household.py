@@ -57,7 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 @dataclass
-class _Run:
+class Run:
     """One account's part."""
 
     entry: Account
@@ -97,27 +97,50 @@ def _entries(args: argparse.Namespace) -> list[Account]:
 
 def execute_all(args: argparse.Namespace, name: str, body_for: BodyFor, *, yes: bool) -> int:
     """Run the command for every account; print each summary; the highest exit code."""
+    from voicewipe.cli.alexa import _write_viewer
+
+    viewers: dict[int, Any] = {}
+
+    def after(runs: list[Run]) -> None:  # while the export folders are still locked
+        viewers.update((id(r), _write_viewer(args, name, r.archive)) for r in runs if r.archive)
+
+    runs = run_all(args, name, body_for, yes=yes, after=after)
+    reports = [_report(name, run, viewers.get(id(run))) for run in runs]
+    _print(args, reports)
+    return max(int(report["exit_code"]) for report in reports)
+
+
+def run_all(
+    args: argparse.Namespace,
+    name: str,
+    body_for: BodyFor,
+    *,
+    yes: bool,
+    after: Callable[[list[Run]], None] = lambda runs: None,
+) -> list[Run]:
+    """Every account's run, side by side; each with its job and its error (None: it ended
+    well). `after`: called with them while their export folders are still locked."""
     from voicewipe import signals
 
     stop = signals.Stop()
     signals.before_the_run(stop)
     from voicewipe.alexa.lock import AccountBusy
     from voicewipe.alexa.target import open_targets
-    from voicewipe.cli.alexa import _open_export, _write_viewer, target_options
+    from voicewipe.cli.alexa import _open_export, target_options
     from voicewipe.cli.run import check_browser_arguments, check_out_folder, run_options
 
     check_browser_arguments(args)
     entries = _entries(args)
     chosen = target_options(args)
     options = dataclasses.replace(run_options(args, yes=yes, stop=stop), interactive=False)
-    runs: list[_Run] = []
+    runs: list[Run] = []
     with contextlib.ExitStack() as held:
         check_out_folder(args.out)
         for market in dict.fromkeys(e.marketplace for e in entries):
             group = [e for e in entries if e.marketplace == market]
             where = dataclasses.replace(chosen, marketplace=market)
             targets = held.enter_context(open_targets(where, [e.email for e in group]))
-            runs += [_Run(e, t) for e, t in zip(group, targets, strict=True)]
+            runs += [Run(e, t) for e, t in zip(group, targets, strict=True)]
         for run in runs:
             try:
                 run.archive = _open_export(held, args.out, run.target, name, None)
@@ -125,14 +148,12 @@ def execute_all(args: argparse.Namespace, name: str, body_for: BodyFor, *, yes: 
                 run.error = busy
         with contextlib.suppress(asyncio.CancelledError):  # each run said where it stopped
             signals.run(_side_by_side(runs, name, options, body_for, args.parallel), stop)
-        viewers = {id(r): _write_viewer(args, name, r.archive) for r in runs if r.archive}
-    reports = [_report(name, run, viewers.get(id(run))) for run in runs]
-    _print(args, reports)
-    return max(int(report["exit_code"]) for report in reports)
+        after(runs)
+    return runs
 
 
 async def _side_by_side(
-    runs: list[_Run], name: str, options: RunOptions, body_for: BodyFor, parallel: int
+    runs: list[Run], name: str, options: RunOptions, body_for: BodyFor, parallel: int
 ) -> None:
     from playwright.async_api import async_playwright
 
@@ -151,7 +172,7 @@ async def _side_by_side(
 
 
 async def _one(
-    run: _Run,
+    run: Run,
     name: str,
     options: RunOptions,
     browser: Browser,
@@ -190,7 +211,7 @@ async def _one(
                 run.error = job.job.result.error
 
 
-def _report(name: str, run: _Run, viewer: Any) -> dict[str, Any]:
+def _report(name: str, run: Run, viewer: Any) -> dict[str, Any]:
     from voicewipe.cli.alexa import _report as report_of
 
     error = run.error
