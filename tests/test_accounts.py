@@ -169,7 +169,9 @@ def test_a_damaged_file_is_one_located_line(file, text, where, message):
     assert done.code == 2
     lines = done.err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"voicewipe: {file}:{where}: {message}")
-    assert lines[0].endswith("mend the file, or run `voicewipe accounts add` to write it again")
+    assert lines[0].endswith("; mend the file by hand (`voicewipe accounts list` reads it again)")
+    added = run_cli("accounts", "add", "b@example.com")  # nor is it written over
+    assert added.code == 2 and file.read_text() == text
 
 
 def test_a_hand_written_time_need_not_be_quoted(file):

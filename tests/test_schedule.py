@@ -394,3 +394,32 @@ def test_all_accounts_is_one_job_for_the_file(tmp_path):
         "voicewipe-wipe-all-accounts.service",
         "voicewipe-wipe-all-accounts.timer",
     }
+
+
+def _earlier_units(folder: Path, account: str) -> None:
+    folder.mkdir(parents=True)
+    (folder / "voicewipe-wipe.service").write_text(
+        "[Service]\nType=oneshot\nExecStart=/x/voicewipe wipe --yes --json --account "
+        f"{account} --marketplace amazon.de --keep 3-months --out /x\n"
+    )
+    (folder / "voicewipe-wipe.timer").write_text("[Timer]\nOnCalendar=daily\n")
+
+
+def test_an_earlier_versions_units_for_the_same_account_give_way(tmp_path, monkeypatch):
+    folder, calls = _systemctl(tmp_path, monkeypatch)
+    _earlier_units(folder, "A@example.com")
+    done = run_cli(*BASE, "--every", "daily", "--format", "systemd", "--install")
+    assert done.code == 0, done.err
+    assert "removed voicewipe-wipe.timer, an earlier install for a@example.com" in done.err
+    assert sorted(p.name for p in folder.iterdir()) == [f"{A}.service", f"{A}.timer"]
+    assert calls.read_text().splitlines()[0] == "--user disable --now voicewipe-wipe.timer"
+
+
+def test_an_earlier_versions_units_for_another_account_stay(tmp_path, monkeypatch):
+    folder, calls = _systemctl(tmp_path, monkeypatch)
+    _earlier_units(folder, "someone@example.com")
+    done = run_cli(*BASE, "--every", "daily", "--format", "systemd", "--install")
+    assert done.code == 0, done.err
+    assert "voicewipe-wipe.timer (an earlier install, for another account) stays" in done.err
+    assert (folder / "voicewipe-wipe.timer").is_file() and (folder / f"{A}.timer").is_file()
+    assert "disable" not in calls.read_text()

@@ -181,7 +181,7 @@ def _blank(text: str) -> bool:
     return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
 
 
-_HINT = "mend the file, or run `voicewipe accounts add` to write it again"
+_HINT = "mend the file by hand (`voicewipe accounts list` reads it again)"
 
 
 def load(path: Path | None = None) -> AccountsFile:
@@ -215,22 +215,25 @@ def load(path: Path | None = None) -> AccountsFile:
             loc = ["accounts", detail.get("ctx", {})["index"]]
         found, _ = walk(doc, loc)
         where = doc.location(found, key=detail["type"] == "extra_forbidden")
-        raise FlowError(f"{display(found)}: {_said(detail)}; {_HINT}", location=where) from None
+        raise FlowError(f"{display(found)}: {said(detail)}; {_HINT}", location=where) from None
 
 
-def _said(detail: Any) -> str:
+def said(detail: Any) -> str:
     """pydantic's words, made plainer where a person will read them."""
     kind, loc = detail["type"], detail["loc"]
     if kind == "extra_forbidden":
         model = Schedule if "schedule" in loc else Account if len(loc) > 2 else AccountsFile
         return f"unknown key {loc[-1]!r}; the keys here are {', '.join(model.model_fields)}"
     if kind == "string_pattern_mismatch":
+        like = {"keep": "3-months", "marketplace": "amazon.co.uk"}.get(str(loc[-1]), "voice")
         return {
             "email": "not an e-mail address",
             "at": "not a time like 03:30",
-        }.get(str(loc[-1]), f"{detail['input']!r} is not a lower-case name like amazon.co.uk")
+        }.get(str(loc[-1]), f"{detail['input']!r} is not a lower-case name like {like}")
     if kind == "missing":
         return f"missing {loc[-1]!r}"
+    if kind == "too_short":
+        return "give at least one history, or all"
     return str(detail["msg"]).removeprefix("Value error, ")
 
 
@@ -286,6 +289,7 @@ __all__ = [
     "accounts_path",
     "dump",
     "load",
+    "said",
     "save",
     "schema",
     "unit_slug",

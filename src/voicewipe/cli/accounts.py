@@ -81,6 +81,7 @@ def check(account: Account) -> Account:
 def _account(args: argparse.Namespace) -> Account:
     from pydantic import ValidationError
 
+    from voicewipe.alexa import accounts
     from voicewipe.alexa.accounts import Account, Schedule
 
     if args.at and not args.every:
@@ -100,10 +101,7 @@ def _account(args: argparse.Namespace) -> Account:
         detail = invalid.errors(include_url=False)[0]
         option = {"email": "EMAIL", "at": "--at"}.get(str(detail["loc"][-1]), "")
         option = option or f"--{detail['loc'][0]}"
-        what = "not a time like 03:30" if option == "--at" else detail["msg"]
-        if option == "EMAIL" and detail["type"] == "string_pattern_mismatch":
-            what = "not an e-mail address"
-        raise UsageError(f"accounts add: {option}: {what}") from None
+        raise UsageError(f"accounts add: {option}: {accounts.said(detail)}") from None
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -202,7 +200,11 @@ def _remove(args: argparse.Namespace) -> int:
                 f"  if its schedule is installed, remove it: `systemctl --user disable --now "
                 f"voicewipe-wipe-{slug}.timer`, or its line in `crontab -e`"
             )
-    print("its credentials stay in the keyring: `voicewipe credentials forget --account EMAIL`")
+    if not any(a.key[0] == args.email.lower() for a in kept.accounts):  # on no marketplace
+        print(
+            "its password stays in the keyring until "
+            f"`voicewipe credentials forget --account {args.email}`"
+        )
     return ExitCode.OK
 
 
