@@ -38,6 +38,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("report", "where the latest run's report.html is (--open to open it)"),
     "open": ("open", "browse the latest export (its index.html) in the web browser"),
     "credentials": ("credentials", "the Amazon password in the OS keyring: set, status, forget"),
+    "accounts": ("accounts", "the household's accounts file: add, list, remove"),
     "run": ("run", "run a YAML flow"),
     "validate": ("validate", "check flow files without a browser"),
     "schema": ("schema", "print the JSON Schema of the flow language"),
