@@ -116,17 +116,7 @@ def open_target(options: TargetOptions) -> Iterator[Target]:
 def open_targets(options: TargetOptions, accounts: list[str]) -> Iterator[list[Target]]:
     """A target for each account on the options' marketplace (the test site's demo account
     when none is given), with the test site started once for all (--mock)."""
-    if options.start is not None and options.site:
-        raise UsageError("give --mock (start the built-in mock site) or --site URL, not both")
-    root = sitefiles.flows_dir(options.flows)
-    market = sitefiles.marketplace(root, options.marketplace)
-    language = sitefiles.language(root, market.language)
-    words = sitefiles.vocabulary(root)
-    # A mended flows folder that breaks what the commands rely on stops here, before any
-    # browser starts and any password is typed.
-    from voicewipe.alexa.contracts import check_folder
-
-    check_folder(root)
+    root, market, language, words = _site_files(options)
     if not options.test_site and not accounts:
         raise UsageError(
             "--account EMAIL is needed: the Amazon account whose voice history this is"
@@ -174,6 +164,24 @@ def open_targets(options: TargetOptions, accounts: list[str]) -> Iterator[list[T
         return
     site = str(market.site).rstrip("/")
     yield targets(site, tuple(str(o).rstrip("/") for o in market.signin), keep=True)
+
+
+def _site_files(
+    options: TargetOptions,
+) -> tuple[Path, sitefiles.Marketplace, sitefiles.Language, sitefiles.Vocabulary]:
+    """The flows folder and what the target needs of it, checked."""
+    if options.start is not None and options.site:
+        raise UsageError("give --mock (start the built-in mock site) or --site URL, not both")
+    root = sitefiles.flows_dir(options.flows)
+    market = sitefiles.marketplace(root, options.marketplace)
+    language = sitefiles.language(root, market.language)
+    words = sitefiles.vocabulary(root)
+    # A mended flows folder that breaks what the commands rely on stops here, before any
+    # browser starts and any password is typed.
+    from voicewipe.alexa.contracts import check_folder
+
+    check_folder(root)
+    return root, market, language, words
 
 
 def _replayed(root: Path, replay: Replay, words: sitefiles.Vocabulary) -> Target:
