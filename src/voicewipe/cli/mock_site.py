@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from voicewipe.mock import MockConfig
 
 _LOCALES = ("en-US", "en-GB", "de-DE", "ja-JP")
+_ACCOUNTS_HELP = (
+    "accounts to serve side by side (demo@example.com, demo2@example.com, ...), each with its "
+    "own history"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,6 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--recordings", type=int, default=300, help="voice recordings to generate")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated data")
+    parser.add_argument("--accounts", type=int, default=1, metavar="N", help=_ACCOUNTS_HELP)
     parser.add_argument("--locale", choices=_LOCALES, default="en-US", help="language of the pages")
     parser.add_argument(
         "--mfa", choices=("none", "totp", "approval"), default="none", help="second sign-in step"
@@ -88,6 +93,7 @@ def options(args: argparse.Namespace) -> dict[str, Any]:
     checks = [
         (0 <= args.port <= 65535, "--port must be between 0 and 65535"),
         (0 <= args.recordings <= 1_000_000, "--recordings must be between 0 and 1000000"),
+        (1 <= args.accounts <= 50, "--accounts must be between 1 and 50"),
         (args.latency_ms >= 0, "--latency-ms must not be negative"),
         (args.rate_limit >= 0, "--rate-limit must not be negative"),
         (0 <= args.fail_rate <= 1, "--fail-rate must be between 0 and 1"),
@@ -100,6 +106,7 @@ def options(args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {
         "port": args.port,
         "recordings": args.recordings,
+        "accounts": args.accounts,
         "seed": args.seed,
         "locale": args.locale,
         "mfa": args.mfa,
@@ -134,7 +141,7 @@ def config_of(args: argparse.Namespace) -> MockConfig:
 
 
 def run(args: argparse.Namespace) -> int:
-    from voicewipe.mock import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET, MockSite
+    from voicewipe.mock import MockSite
 
     config = config_of(args)
     site = MockSite(config)
@@ -146,9 +153,11 @@ def run(args: argparse.Namespace) -> int:
         ) from None
     print(f"Mock Alexa site running at {site.url}", flush=True)
     print(f"  start page:  {site.url}/alexa-privacy/apd/home")
-    print(f"  email:       {DEMO_EMAIL}")
-    print(f"  password:    {DEMO_PASSWORD}")
-    print(f"  TOTP secret: {DEMO_TOTP_SECRET}")
+    # Every account (with --accounts N) signs in with the same password and secret.
+    for email in config.account_emails:
+        print(f"  email:       {email}")
+    print(f"  password:    {config.password}")
+    print(f"  TOTP secret: {config.totp_secret}")
     print(f"  control:     {site.url}/__mock__/state")
     # The last line is printed inside the try: a Ctrl-C right after a reader saw it (a busy
     # machine may not run this thread in between) still stops the site the normal way.

@@ -17,8 +17,9 @@ MFA_MODES = ("none", "totp", "approval")
 CAPTCHA_MODES = ("never", "once", "always", "every", "puzzle")
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
-# The demo account: the only account the mock knows. Printed by `voicewipe mock-site`; flows
-# and tests sign in with it. The TOTP secret is base32, as authenticator apps expect.
+# The demo account: the account the mock knows (the first of them with `accounts`). Printed by
+# `voicewipe mock-site`; flows and tests sign in with it. The TOTP secret is base32, as
+# authenticator apps expect.
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "correct-horse-battery"
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -44,6 +45,9 @@ class MockConfig:
     # never had Alexa+ (the feed answers 404, the activity page leads to rvh).
     alexa_plus: bool = False
     alexa_plus_records: int | None = None  # None: recordings // 3
+    # How many accounts the site serves (account_emails), each with its own data (seed + k - 1),
+    # sign-in and settings: for running several accounts side by side (mock/accounts.py).
+    accounts: int = 1
 
     # Presentation.
     locale: str = "en-US"
@@ -134,6 +138,17 @@ class MockConfig:
         n = self.alexa_plus_records
         return self.recordings // 3 if n is None else n
 
+    @property
+    def account_emails(self) -> tuple[str, ...]:
+        """The accounts' e-mail addresses: `email`, then demo2@example.com... (or, for an
+        address of a test's own, <local>+2@<domain>...). All share the password and secret."""
+        if self.email.lower() == DEMO_EMAIL:
+            return (self.email, *(f"demo{k}@example.com" for k in range(2, self.accounts + 1)))
+        local, at, domain = self.email.rpartition("@")
+        if not at:  # not an address (the checks allow any string): a suffix still tells apart
+            local, domain = self.email, ""
+        return (self.email, *(f"{local}+{k}{at}{domain}" for k in range(2, self.accounts + 1)))
+
     def replace(self, **changes: Any) -> MockConfig:
         """A copy with `changes`; unknown names raise ValueError (not TypeError) so that the
         control API can answer 400 with the message."""
@@ -162,6 +177,7 @@ class MockConfig:
 # maximum), in the order their problems are told.
 _INTEGERS = (
     "recordings",
+    "accounts",
     "seed",
     "audio_bytes",
     "captcha_every",
@@ -170,6 +186,7 @@ _INTEGERS = (
 )
 _BOUNDS: tuple[tuple[str, float, float | None], ...] = (
     ("recordings", 0, 1_000_000),
+    ("accounts", 1, 50),
     ("audio_bytes", 44, 50_000_000),
     ("page_size", 1, 1000),
     ("captcha_every", 1, None),

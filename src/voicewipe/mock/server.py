@@ -14,7 +14,9 @@ from types import TracebackType
 from typing import Any
 
 import uvicorn
+from starlette.applications import Starlette
 
+from voicewipe.mock.accounts import AccountRouter, index_of, site_configs, with_accounts
 from voicewipe.mock.app import build_app
 from voicewipe.mock.config import MockConfig
 from voicewipe.mock.site import Site
@@ -25,14 +27,23 @@ class MockSite:
 
     state(), configure(), reset(), approve() and solve() act on the site directly (no HTTP),
     with the same effect and shapes as /__mock__/state, /configure, /reset, /approve and
-    /solve.
+    /solve. With `accounts=N`, `sites` holds one Site per account (`site` is the first) and
+    those methods take `account=EMAIL` (default: the first account); reset resets them all.
     """
 
     def __init__(self, config: MockConfig | None = None, **options: Any) -> None:
         base = config or MockConfig()
         self.config = base.replace(**options) if options else base
-        self.site = Site(self.config)
-        self.app = build_app(self.site)
+        self.sites = [Site(c) for c in site_configs(self.config)]
+        self.site = self.sites[0]
+        self.router: AccountRouter | None = None
+        self.app: Starlette | AccountRouter
+        if self.config.accounts == 1:
+            # One account: its app is served as it is, with nothing in front (mock/accounts.py).
+            self.app = build_app(self.site)
+        else:
+            self.router = AccountRouter(self.sites, self.reset)
+            self.app = self.router
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
@@ -114,36 +125,71 @@ class MockSite:
 
     # --- control, without HTTP ------------------------------------------------------------
 
-    def state(self) -> dict[str, Any]:
-        return self.site.state()
+    def account_site(self, email: str) -> Site:
+        """The Site of the account with that e-mail; ValueError when there is none."""
+        return self.sites[index_of(self.sites, email)]
 
-    def configure(self, **changes: Any) -> dict[str, int]:
-        done = self.site.configure(**changes)
-        self.config = self.site.config
+    def _site(self, account: str | None) -> Site:
+        return self.site if account is None else self.account_site(account)
+
+    def state(self, account: str | None = None) -> dict[str, Any]:
+        state = self._site(account).state()
+        return state if self.router is None else with_accounts(state, self.sites)
+
+    def configure(self, account: str | None = None, **changes: Any) -> dict[str, int]:
+        done = self._site(account).configure(**changes)
+        self._keep_config()
         return done
 
     def reset(self, config: MockConfig | None = None, **changes: Any) -> None:
-        """Fresh data, sessions and counters; with `config`, that configuration (keeping this
-        server's host and port), plus `changes`."""
+        """Fresh data, sessions and counters in every account; with `config`, that
+        configuration (keeping this server's host and port), plus `changes`."""
         if config is not None:
             config = config.replace(host=self.config.host, port=self.config.port)
-        self.site.reset(config, **changes)
-        self.config = self.site.config
+        new = (config or self.config).replace(**changes)
+        if new.accounts > 1 and self.router is None:
+            if self.port:  # its app is what uvicorn serves: nothing in front to route
+                raise ValueError(
+                    "accounts: a site started with one account keeps one; "
+                    "start a MockSite with accounts=N for more"
+                )
+            self.router = AccountRouter(self.sites, self.reset)
+            self.app = self.router
+        configs = site_configs(new)
+        kept = min(len(configs), len(self.sites))
+        for site, fresh in zip(self.sites[:kept], configs[:kept], strict=True):
+            site.reset(fresh)
+        del self.sites[kept:]
+        self.sites.extend(Site(fresh) for fresh in configs[kept:])
+        if self.router is not None:
+            self.router.sync()
+        self._keep_config()
 
-    def arrive(self, count: int, late_s: float = 0, ago_s: float = 0) -> list[str]:
+    def _keep_config(self) -> None:
+        # The first account's configuration, with the site's number of accounts (its own is 1).
+        site_config = self.site.config
+        self.config = (
+            site_config if self.router is None else site_config.replace(accounts=len(self.sites))
+        )
+
+    def arrive(
+        self, count: int, late_s: float = 0, ago_s: float = 0, *, account: str | None = None
+    ) -> list[str]:
         """`count` new voice recordings, said just now (or `late_s` seconds before the newest
         record, or `ago_s` seconds before now); their keys."""
-        return self.site.arrive(count, late_s, ago_s)
+        return self._site(account).arrive(count, late_s, ago_s)
 
-    def keys(self, history: str = "voice") -> dict[str, list[str]]:
+    def keys(self, history: str = "voice", *, account: str | None = None) -> dict[str, list[str]]:
         """{"present": [...], "deleted": [...]}: one history's record keys."""
-        return self.site.keys(history)
+        return self._site(account).keys(history)
 
-    def approve(self) -> int:
-        with self.site.lock:
-            return self.site.auth.approve()
+    def approve(self, account: str | None = None) -> int:
+        site = self._site(account)
+        with site.lock:
+            return site.auth.approve()
 
-    def solve(self) -> int:
+    def solve(self, account: str | None = None) -> int:
         """Solve the pending puzzle CAPTCHAs, as a person would (/__mock__/solve)."""
-        with self.site.lock:
-            return self.site.auth.solve()
+        site = self._site(account)
+        with site.lock:
+            return site.auth.solve()

@@ -26,7 +26,7 @@ _DAY_MS = 86_400_000
 # them), so a running test never sees records change under it.
 DATA_OPTIONS = frozenset(
     {"recordings", "detected_sounds", "smart_home_events", "seed", "now", "no_audio_fraction"}
-    | {"alexa_plus", "alexa_plus_records"}
+    | {"alexa_plus", "alexa_plus_records", "accounts"}
 )
 _FAULT_OPTIONS = frozenset(
     {"rate_limit", "rate_burst", "fail_rate", "seed", "latency_spike_rate"}
