@@ -20,7 +20,9 @@ ACCOUNTS = ("demo@example.com", "demo2@example.com", "demo3@example.com")
 
 @pytest.fixture
 def household() -> Iterator[MockSite]:
-    with MockSite(MockConfig(recordings=30, accounts=3)) as site:
+    # Small histories and no screenshots: three accounts' wipes share two cores here.
+    config = MockConfig(recordings=10, detected_sounds=0, smart_home_events=2, accounts=3)
+    with MockSite(config.replace(deletion_delay_s=0.3)) as site:
         yield site
 
 
@@ -38,7 +40,7 @@ def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _wipe(site: MockSite, out: Path, *more: str) -> tuple[Result, list[dict[str, Any]]]:
     done = run_cli(
         "wipe", "--all-accounts", "--yes", "--json", "--site", site.url, "--out", str(out),
-        *more, timeout=300,
+        "--no-screenshots", *more, timeout=300,
     )  # fmt: skip
     return done, json.loads(done.out) if done.out.strip() else []
 
@@ -53,7 +55,7 @@ def test_three_accounts_are_wiped_side_by_side(
     before = {email: household.state(account=email) for email in ACCOUNTS}
     keys = {e: set(household.account_site(e).keys("voice")["present"]) for e in ACCOUNTS}
     assert len(set.union(*keys.values())) == sum(len(k) for k in keys.values())  # apart
-    done, reports = _wipe(household, tmp_path / "out")
+    done, reports = _wipe(household, tmp_path / "out", "--parallel", "3")
     assert done.code == 0, done.err[-3000:]
     assert [r["account"] for r in reports] == list(ACCOUNTS)
     folders = {Path(r["run_folder"]) for r in reports}
@@ -74,14 +76,14 @@ def test_three_accounts_are_wiped_side_by_side(
 
 
 def test_one_account_needing_a_person_does_not_stop_the_others(
-    household: MockSite, book: Path, tmp_path: Path
+    household: MockSite, book: Path, tmp_path: Path, impatient_signin: Path
 ) -> None:
     household.configure(account=ACCOUNTS[1], captcha="always")
-    done, reports = _wipe(household, tmp_path / "out")
+    done, reports = _wipe(household, tmp_path / "out", "--flows", str(impatient_signin))
     assert done.code == 3, done.err[-3000:]  # the worst: a person is needed for one
     codes = {r["account"]: r["exit_code"] for r in reports}
     assert codes == {ACCOUNTS[0]: 0, ACCOUNTS[1]: 3, ACCOUNTS[2]: 0}
-    assert household.state(account=ACCOUNTS[1])["recordings"] == 30
+    assert household.state(account=ACCOUNTS[1])["recordings"] == 10
     assert household.state(account=ACCOUNTS[0])["recordings"] == 0
     assert household.state(account=ACCOUNTS[2])["recordings"] == 0
     said = [line for line in done.err.splitlines() if line.startswith("voicewipe: ")]
@@ -97,7 +99,7 @@ def test_a_busy_account_is_refused_and_the_others_run(
     codes = {r["account"]: r["exit_code"] for r in reports}
     assert codes == {ACCOUNTS[0]: 0, ACCOUNTS[1]: 0, ACCOUNTS[2]: 4}
     assert "another voicewipe run" in next(r["error"] for r in reports if r["exit_code"])
-    assert household.state(account=ACCOUNTS[2])["recordings"] == 30
+    assert household.state(account=ACCOUNTS[2])["recordings"] == 10
     assert household.state(account=ACCOUNTS[1])["recordings"] == 0
 
 
@@ -107,14 +109,15 @@ def test_two_accounts_of_a_started_mock_without_an_accounts_file(
     monkeypatch.setenv("VOICEWIPE_ACCOUNTS", str(tmp_path / "none.yaml"))
     done = run_cli(
         "export", "--all-accounts", "--mock", "--mock-option", "accounts=2",
-        "--mock-option", "recordings=20", "--json", "--out", str(tmp_path / "out"), timeout=300,
+        "--mock-option", "recordings=8", "--json", "--out", str(tmp_path / "out"),
+        "--no-screenshots", timeout=300,
     )  # fmt: skip
     assert done.code == 0, done.err[-3000:]
     reports = json.loads(done.out)
     assert [r["account"] for r in reports] == list(ACCOUNTS[:2])
     for report in reports:
         lines = _lines(Path(report["export_folder"]) / "voice-history.jsonl")
-        assert len(lines) == report["histories"]["voice"]["export"]["records"] == 20
+        assert len(lines) == report["histories"]["voice"]["export"]["records"] == 8
 
 
 @pytest.mark.unit
