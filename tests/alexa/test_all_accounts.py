@@ -135,3 +135,17 @@ def test_wrong_options_are_one_line(
     monkeypatch.setenv("VOICEWIPE_ACCOUNTS", str(tmp_path / "none.yaml"))
     done = run_cli("wipe", "--all-accounts", "--out", str(tmp_path), *more)
     assert done.code == 2 and said in done.err and "Traceback" not in done.err
+
+
+def test_doctor_walks_every_account(household: MockSite, book: Path, tmp_path: Path) -> None:
+    done = run_cli(
+        "doctor", "--all-accounts", "--parallel", "3", "--site", household.url, "--json",
+        "--out", str(tmp_path / "out"), "--no-screenshots", timeout=300,
+    )  # fmt: skip
+    assert done.code == 0, done.out + done.err[-2000:]
+    rows = {row["what"]: row for row in json.loads(done.out)}
+    for email in ACCOUNTS:
+        assert rows[f"{email}: pages"]["ok"], rows
+        assert "all 16 elements the flows need are there" in rows[f"{email}: pages"]["detail"]
+        assert rows[f"{email}: credentials"]["ok"]
+    assert all(household.state(account=e)["signin"]["successes"] == 1 for e in ACCOUNTS)
