@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from voicewipe.cli import COMMANDS, build_parser
+from voicewipe.credentials import SESSION_KEY_VARIABLE
 from voicewipe.flow.inputs import secret_variable
 
 pytestmark = pytest.mark.unit
@@ -175,8 +176,12 @@ def test_the_cronjobs_arguments_are_a_wipe_that_voicewipes_parser_takes():
 
 def test_the_password_and_the_key_come_from_the_secret_as_voicewipe_reads_them():
     env = {e["name"]: e for e in _container()["env"]}
-    assert set(env) == {secret_variable("password"), secret_variable("totp_secret")}
-    assert set(env) == {"VOICEWIPE_SECRET_PASSWORD", "VOICEWIPE_SECRET_TOTP_SECRET"}
+    assert set(env) == {secret_variable(n) for n in ("password", "totp_secret", "session_key")}
+    assert set(env) == {
+        "VOICEWIPE_SECRET_PASSWORD",
+        "VOICEWIPE_SECRET_TOTP_SECRET",
+        SESSION_KEY_VARIABLE,
+    }
     (secret,) = _kind("Secret")
     for variable in env.values():
         assert "value" not in variable, variable["name"]  # never a secret in the manifest

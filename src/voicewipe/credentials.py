@@ -23,7 +23,7 @@ from typing import Any
 
 import platformdirs
 
-from voicewipe.errors import ExitCode, VoicewipeError
+from voicewipe.errors import ExitCode, UsageError, VoicewipeError
 from voicewipe.fsutil import write_atomic
 from voicewipe.secret import Secret
 
@@ -190,11 +190,30 @@ def stored() -> list[Stored]:
 
 
 # --- the key that encrypts saved sign-ins ------------------------------------------------------
+SESSION_KEY_VARIABLE = "VOICEWIPE_SECRET_SESSION_KEY"
+
+
 def session_key() -> bytes:
-    """The Fernet key for saved sign-ins, made on first use; KeyringUnavailable without one."""
+    """The Fernet key for saved sign-ins: VOICEWIPE_SECRET_SESSION_KEY where a machine has no
+    keyring (a container: the key from a mounted secret, the sign-in on a volume), else the
+    keyring's, made on first use; KeyringUnavailable without either."""
     import keyring
     from cryptography.fernet import Fernet
 
+    given = os.environ.get(SESSION_KEY_VARIABLE, "").strip()
+    if given:
+        try:
+            Fernet(given.encode())
+        except ValueError:
+            raise UsageError(
+                f"{SESSION_KEY_VARIABLE} is not a key voicewipe can use (32 bytes, URL-safe "
+                "base64); make one with: python3 -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'"
+            ) from None
+        from voicewipe.secret import Secret
+
+        Secret("session_key", given)  # registered: redacted wherever it might be written
+        return given.encode()
     key: str | None = _call("read", keyring.get_password, "session-key")
     if key is None:
         key = Fernet.generate_key().decode()
