@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 from starlette.applications import Starlette
 
 from conftest import RECORDS, RVH, Client
@@ -158,6 +158,19 @@ def test_a_captcha_for_account_2_does_not_touch_accounts_1_and_3(
         "always",
         "never",
     ]
+
+
+def test_the_claim_page_finds_the_account_too(three: MockSite, page: Page) -> None:
+    three.reset(THREE, signin="claim")
+    page.goto(three.url + RVH)
+    page.fill("#ap_email_login", EMAILS[2])
+    page.click("#continue")
+    page.fill("#ap_password", DEMO_PASSWORD)
+    page.click("#signInSubmit")
+    expect(page).to_have_url(three.url + RVH)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "mock-account")
+    assert cookie["value"] == "3"
+    assert [three.state(account=e)["signin"]["successes"] for e in EMAILS] == [0, 0, 1]
 
 
 def test_an_unknown_email_goes_to_account_1(three: MockSite) -> None:
