@@ -213,6 +213,8 @@ def test_the_control_api_takes_the_account(three: MockSite) -> None:
     assert three.state(account=EMAILS[2])["config"]["mfa"] == "none"
     refused = client.request("POST", "/__mock__/reset", json_body={"account": EMAILS[1]})
     assert refused.json() == {"message": "reset resets every account: it takes no account"}
+    assert client.request("GET", "/__mock__/reset").status == 405
+    assert client.request("POST", "/__mock__/state").status == 405
 
 
 def test_reset_changes_the_number_of_accounts(three: MockSite) -> None:
