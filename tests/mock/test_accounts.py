@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 from starlette.applications import Starlette
 
 from conftest import RECORDS, RVH, Client
@@ -160,6 +160,19 @@ def test_a_captcha_for_account_2_does_not_touch_accounts_1_and_3(
     ]
 
 
+def test_the_claim_page_finds_the_account_too(three: MockSite, page: Page) -> None:
+    three.reset(THREE, signin="claim")
+    page.goto(three.url + RVH)
+    page.fill("#ap_email_login", EMAILS[2])
+    page.click("#continue")
+    page.fill("#ap_password", DEMO_PASSWORD)
+    page.click("#signInSubmit")
+    expect(page).to_have_url(three.url + RVH)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "mock-account")
+    assert cookie["value"] == "3"
+    assert [three.state(account=e)["signin"]["successes"] for e in EMAILS] == [0, 0, 1]
+
+
 def test_an_unknown_email_goes_to_account_1(three: MockSite) -> None:
     client = Client(three.url)
     page = client.request("POST", "/ap/signin", form={"email": "nobody@example.com"})
@@ -200,6 +213,8 @@ def test_the_control_api_takes_the_account(three: MockSite) -> None:
     assert three.state(account=EMAILS[2])["config"]["mfa"] == "none"
     refused = client.request("POST", "/__mock__/reset", json_body={"account": EMAILS[1]})
     assert refused.json() == {"message": "reset resets every account: it takes no account"}
+    assert client.request("GET", "/__mock__/reset").status == 405
+    assert client.request("POST", "/__mock__/state").status == 405
 
 
 def test_reset_changes_the_number_of_accounts(three: MockSite) -> None:

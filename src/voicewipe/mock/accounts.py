@@ -111,7 +111,8 @@ class AccountRouter:
                 account = body.pop("account")
                 messages = [{"type": "http.request", "body": json.dumps(body).encode()}]
             receive = _replay(messages, receive)
-        if path == f"{control.PREFIX}/reset":
+        method = scope["method"]
+        if path == f"{control.PREFIX}/reset" and method == "POST":
             await self._reset_all(account, body)(scope, receive, send)
             return
         if account is not None and not isinstance(account, str):  # a JSON field of any type
@@ -122,10 +123,11 @@ class AccountRouter:
         except ValueError as error:
             await _bad(str(error))(scope, receive, send)
             return
-        if path in (f"{control.PREFIX}/state", f"{control.PREFIX}/config"):
+        if path in (f"{control.PREFIX}/state", f"{control.PREFIX}/config") and method == "GET":
             await JSONResponse(self._about(index, path))(scope, receive, send)
             return
-        # The rest act on one account, as its own app does (a bad body: its own 400).
+        # The rest act on one account, as its own app does (a bad body: its own 400, a wrong
+        # method its 405).
         await self.apps[index](scope, receive, send)
 
     def _reset_all(self, account: object, body: dict[str, Any] | str) -> JSONResponse:
@@ -133,6 +135,8 @@ class AccountRouter:
             return _bad("reset resets every account: it takes no account")
         if isinstance(body, str):
             return _bad(body)
+        if "config" in body:  # MockSite.reset's own argument, no option
+            return _bad("unknown option(s): config")
         try:
             self._reset(**body)
         except ValueError as error:
