@@ -146,7 +146,9 @@ class MockSite:
         configuration (keeping this server's host and port), plus `changes`."""
         if config is not None:
             config = config.replace(host=self.config.host, port=self.config.port)
-        new = (config or self.config).replace(**changes)
+        # The first account's own configuration as it is now (the control API may have
+        # changed it), with the site's number of accounts, as a reset without config keeps.
+        new = (config or self._current()).replace(**changes)
         if new.accounts > 1 and self.router is None:
             if self.port:  # its app is what uvicorn serves: nothing in front to route
                 raise ValueError(
@@ -165,12 +167,15 @@ class MockSite:
             self.router.sync()
         self._keep_config()
 
-    def _keep_config(self) -> None:
+    def _current(self) -> MockConfig:
         # The first account's configuration, with the site's number of accounts (its own is 1).
         site_config = self.site.config
-        self.config = (
-            site_config if self.router is None else site_config.replace(accounts=len(self.sites))
-        )
+        if self.router is None:
+            return site_config
+        return site_config.replace(accounts=len(self.sites))
+
+    def _keep_config(self) -> None:
+        self.config = self._current()
 
     def arrive(
         self, count: int, late_s: float = 0, ago_s: float = 0, *, account: str | None = None
