@@ -4,9 +4,10 @@ compared whatever their value: `ignore`), and times near the recorded ones.
 
 Times (`times`: parameters and JSON fields holding ms since the epoch) are what a replay
 cannot repeat: a listing "up to now" asks up to another now. A recorded request answers one
-whose times, moved by how long after the capture the replay runs, lie within TOLERANCE_MS of
-its own; small numbers (1, 0: the start of time, a probe of one millisecond) are compared
-as they are.
+whose times lie within TOLERANCE_MS of its own, either moved by how long after the capture
+the replay runs (the flows' times: voicewipe's clock) or as they are (the pages' scripts' own
+requests: a replay sets the browser's clock to the capture's time); small numbers (1, 0: the
+start of time, a probe of one millisecond) are compared as they are.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ class Request:
         worst = 0
         for (_, mine), (_, theirs) in zip(self.times, recorded.times, strict=True):
             moved = mine - shift_ms if mine >= _EPOCH_LIKE else mine
-            worst = max(worst, abs(moved - theirs))
+            # The flows' times come from voicewipe's clock (moved); the pages' own scripts
+            # run on the browser's, which a replay sets to the capture's time (as they are).
+            worst = max(worst, min(abs(moved - theirs), abs(mine - theirs)))
         return worst if worst <= TOLERANCE_MS else None
 
 

@@ -88,6 +88,7 @@ class Replay:
             self._recorded.setdefault(reduced.key, []).append((reduced, exchange))
         self._served: set[int] = set()
         began = min(filter(None, (_ms(e.started) for e in capture.exchanges)), default=None)
+        self.began_ms = began
         # How much later than the capture this replay runs: its times are moved back by it.
         self.shift_ms = int(time.time() * 1000) - began if began else 0
         self.misses: list[str] = []
@@ -121,6 +122,10 @@ class Replay:
         return said
 
     async def attach(self, context: BrowserContext) -> None:
+        # The pages' scripts ask for what their clock says ("today", "up to now"): they run on
+        # the capture's time, going on from there, so that they ask what they asked then.
+        if self.began_ms is not None:
+            await context.clock.install(time=self.began_ms / 1000)
         await context.route("**/*", self._route)
 
     async def detach(self, context: BrowserContext) -> None:
