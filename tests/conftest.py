@@ -49,6 +49,7 @@ FOLDER_TIERS = {
 # scripts/reliability runs these files whole: a `reliability` test anywhere else would run
 # nowhere.
 RELIABILITY_FILES = (
+    "alexa/test_all_accounts.py",
     "alexa/test_faults.py",
     "alexa/test_property.py",
     "alexa/test_site_2026.py",
@@ -57,6 +58,7 @@ RELIABILITY_FILES = (
     "capture/test_canary_variants.py",
     "capture/test_diff_more.py",
     "fuzz/",
+    "test_install.py",
 )
 
 

@@ -24,8 +24,6 @@ import pytest
 
 from voicewipe.browser import find_browser
 
-pytestmark = pytest.mark.e2e
-
 ROOT = Path(__file__).resolve().parents[1]
 # The mock site's demo account (src/voicewipe/mock): what a default --mock run exports.
 MOCK_COUNTS = {"voice": 300, "sounds": 30, "smart-home": 60}
@@ -122,6 +120,7 @@ def venv(wheel: Path, outside: dict[str, Any]) -> Venv:
     return Venv(root, env, where, seconds)
 
 
+@pytest.mark.e2e
 def test_the_installed_voicewipe_is_the_environments_own(venv):
     print(f"pip install of the wheel: {venv.seconds:.1f} s")
     found = venv.run("python", "-c", "import voicewipe; print(voicewipe.__file__)")
@@ -134,6 +133,7 @@ def test_the_installed_voicewipe_is_the_environments_own(venv):
     assert (version.returncode, version.stdout.strip()) == (0, "voicewipe 0.1.0"), version.stderr
 
 
+@pytest.mark.e2e
 def test_the_installed_flows_validate_and_the_schema_is_the_shipped_one(venv):
     flows = venv.site_packages / "voicewipe" / "flows" / "alexa"
     assert not flows.is_symlink() and flows.is_dir()  # a copy in the wheel, not the checkout's
@@ -150,6 +150,7 @@ def _lines(path: Path) -> int:
     return len(path.read_bytes().splitlines())
 
 
+@pytest.mark.e2e
 def test_the_installed_voicewipe_wipes_the_mock_account(venv):
     out = venv.where / "out"
     done = venv.run("voicewipe", "wipe", "--mock", "--yes", "--json", "--out", str(out))
@@ -200,6 +201,7 @@ def pipx(outside: dict[str, Any]) -> Path:
     return root / "bin" / "pipx"
 
 
+@pytest.mark.reliability  # scripts/test installs with pip; pipx's own venv, the long tier
 def test_pipx_installs_the_wheel(pipx, wheel, outside):
     where = outside["where"]
     env = outside["env"] | {

@@ -103,6 +103,7 @@ def test_a_busy_account_is_refused_and_the_others_run(
     assert household.state(account=ACCOUNTS[1])["recordings"] == 0
 
 
+@pytest.mark.reliability  # scripts/test runs the wipes above; this and doctor's, the long tier
 def test_two_accounts_of_a_started_mock_without_an_accounts_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -137,6 +138,7 @@ def test_wrong_options_are_one_line(
     assert done.code == 2 and said in done.err and "Traceback" not in done.err
 
 
+@pytest.mark.reliability
 def test_doctor_walks_every_account(household: MockSite, book: Path, tmp_path: Path) -> None:
     done = run_cli(
         "doctor", "--all-accounts", "--parallel", "3", "--site", household.url, "--json",
