@@ -56,10 +56,12 @@ def test_the_backoff_doubles_within_its_jitter_and_its_ceiling():
 
 
 def _context(page, pacers):
-    """What fetch() asks of a step's context: the run's pacers, the page's browser context."""
+    """What fetch() asks of a step's context: the run's pacers, the page's browser context,
+    the run's options (where its requests go: to the site)."""
     return SimpleNamespace(
         pacer=pacers.for_url,
         browser_context=page.context,
+        options=RunOptions(),
         timeout=10.0,
         record=SimpleNamespace(details={}),
     )

@@ -186,8 +186,7 @@ _HINT = "mend the file by hand (`voicewipe accounts list` reads it again)"
 
 def load(path: Path | None = None) -> AccountsFile:
     """The accounts file; none there (or nothing in it) is no accounts, not an error."""
-    from voicewipe.flow.diagnose import _walk as walk
-    from voicewipe.flow.diagnose import display
+    from voicewipe.flow.diagnose import display, walk
     from voicewipe.flow.yamlsrc import display_path, load_yaml
 
     path = path or accounts_path()

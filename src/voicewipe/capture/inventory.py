@@ -11,11 +11,11 @@ carries such a value or when the same element shows several texts (the rows of a
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from voicewipe.capture.inventory_page import Opened
+from voicewipe.capture.inventory_words import constant, token
 
 Kind = Literal["id", "class", "name", "meta"]
 Identity = tuple[str, ...]  # a label's role and tag, then the tokens that find its element
@@ -28,18 +28,6 @@ LABELLED = frozenset(
         *("alertdialog", "textbox", "searchbox", "combobox", "radiogroup", "columnheader"),
     }
 )
-_DATA = re.compile(r"\d{3,}|[0-9a-fA-F]{8,}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}")
-_CONSTANT = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,39}")
-
-
-def constant(value: str) -> bool:
-    """A value the site spells the same for everyone: a word, not a key or a name."""
-    return bool(_CONSTANT.fullmatch(value)) and sum(c.isdigit() for c in value) <= 2
-
-
-def token(name: str) -> str:
-    """An id or class with the parts that are keys (record-1796..., a uuid) as `*`."""
-    return "-".join("*" if _DATA.search(part) else part for part in name.split("-"))
 
 
 @dataclass(frozen=True)

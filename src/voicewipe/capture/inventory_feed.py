@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from voicewipe.capture.har import Capture, Exchange
-from voicewipe.capture.inventory import constant, token
+from voicewipe.capture.inventory_words import constant, token
 
 # The fields whose values are kinds of record, beside those the flows filter by (`where`).
 TYPE_FIELDS = ("recordType", "utteranceType", "recordItemType", "pageType")

@@ -78,7 +78,7 @@ def _allowed_keys(loc: Sequence[str | int]) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def _walk(doc: YamlDoc, loc: Sequence[str | int]) -> tuple[list[str | int], list[str | int]]:
+def walk(doc: YamlDoc, loc: Sequence[str | int]) -> tuple[list[str | int], list[str | int]]:
     """Split loc into the parts found in the data (the display path) and the parts passed over."""
     found: list[str | int] = []
     skipped: list[str | int] = []
@@ -242,7 +242,7 @@ def diagnose(doc: YamlDoc, error: ValidationError) -> FlowError:
         loc = list(detail["loc"])
         if detail["type"] == "too_short" and _has_inner_error(loc, details):
             continue  # a list whose items failed counts as short: the items' errors say why
-        found, skipped = _walk(doc, loc)
+        found, skipped = walk(doc, loc)
         value = _value_at(doc, found)
         if detail["type"] == "extra_forbidden" and found:
             # The branch that rejected the key is the map holding it, not the key's value.
@@ -277,7 +277,7 @@ def diagnose(doc: YamlDoc, error: ValidationError) -> FlowError:
         first_location = first_location or location
     if not lines:  # every error was union noise: show the first as it is
         detail = error.errors(include_url=False)[0]
-        found, _ = _walk(doc, list(detail["loc"]))
+        found, _ = walk(doc, list(detail["loc"]))
         location = doc.location(found)
         lines.append(f"{location}: {display(found)}: {detail['msg']}")
     shown = lines[:_MAX_ERRORS]
@@ -291,5 +291,5 @@ def first_error(doc: YamlDoc, error: ValidationError) -> FlowError:
     of a flows folder (marketplaces, languages), which have no step kinds or unions to
     explain."""
     detail = error.errors(include_url=False)[0]
-    found, _ = _walk(doc, list(detail["loc"]))
+    found, _ = walk(doc, list(detail["loc"]))
     return FlowError(f"{display(found)}: {detail['msg']}", location=doc.location(found))

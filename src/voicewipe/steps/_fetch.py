@@ -171,7 +171,7 @@ async def _send(
     try:
         return await send(
             ctx.browser_context,
-            ctx.runner.options.wire,
+            ctx.options.wire,
             url,
             method=args.method,
             params=params,
