@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from voicewipe.browser import find_browser
+from wheels import build_wheel
 
 ROOT = Path(__file__).resolve().parents[1]
 # The mock site's demo account (src/voicewipe/mock): what a default --mock run exports.
@@ -39,21 +40,7 @@ def _run(args: list[str], *, env: dict[str, str], cwd: Path, timeout: float = 30
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A wheel built from a copy of the checkout (tests/test_packaging.py checks what is in it)."""
-    copy = tmp_path_factory.mktemp("checkout")
-    junk = shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc")
-    shutil.copytree(ROOT / "src", copy / "src", symlinks=True, ignore=junk)
-    shutil.copytree(ROOT / "flows", copy / "flows", ignore=junk)
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(ROOT / name, copy / name)
-    dist = tmp_path_factory.mktemp("dist")
-    built = _run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check",
-         "-q", "-w", str(dist), str(copy)],
-        env=dict(os.environ), cwd=dist, timeout=600,
-    )  # fmt: skip
-    assert built.returncode == 0, built.stderr[-3000:]
-    (found,) = dist.glob("voicewipe-*.whl")
-    return found
+    return build_wheel(tmp_path_factory.mktemp("checkout"), tmp_path_factory.mktemp("dist"))
 
 
 @pytest.fixture(scope="module")

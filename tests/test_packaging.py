@@ -6,13 +6,12 @@ for real (`pip wheel`) from a copy of the checkout, so that the build leaves not
 from __future__ import annotations
 
 import posixpath
-import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+
+from wheels import build_wheel
 
 pytestmark = pytest.mark.unit
 
@@ -23,25 +22,7 @@ PACKAGE = ROOT / "src" / "voicewipe"
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """The files of a wheel built from this checkout: {path in the wheel: content}."""
-    copy = tmp_path_factory.mktemp("checkout")
-    junk = shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc")
-    # src/voicewipe/flows is a relative symlink to ../../flows: copied as a link, it points at
-    # the copy's flows/, as in the checkout.
-    shutil.copytree(ROOT / "src", copy / "src", symlinks=True, ignore=junk)
-    shutil.copytree(ROOT / "flows", copy / "flows", ignore=junk)
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(ROOT / name, copy / name)
-    dist = tmp_path_factory.mktemp("dist")
-    built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check",
-         "-q", "-w", str(dist), str(copy)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )  # fmt: skip
-    assert built.returncode == 0, built.stderr[-3000:]
-    (found,) = dist.glob("voicewipe-*.whl")
+    found = build_wheel(tmp_path_factory.mktemp("checkout"), tmp_path_factory.mktemp("dist"))
     with zipfile.ZipFile(found) as archive:
         return {name: archive.read(name) for name in archive.namelist() if not name.endswith("/")}
 
